@@ -1,0 +1,43 @@
+# catalog: `make run` serves the app with demo content, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+
+.PHONY: run test lint format lock install clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "catalog: Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing dependencies into $(VENV) (first run only)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: $(INSTALLED)
+	@bin/run-local
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-resolve the direct dependencies of pyproject.toml into exact versions.
+lock:
+	rm -rf var/lock-venv
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
+	echo "# Exact versions the test suite passed with. Regenerate with 'make lock' after changing pyproject.toml." > requirements.lock
+	var/lock-venv/bin/python -m pip freeze --exclude catalog >> requirements.lock
+	rm -rf var/lock-venv
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

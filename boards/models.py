@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class Board(models.Model):
+    class Privacy(models.TextChoices):
+        PUBLIC = "PUBLIC", "Public"
+        SECRET = "SECRET", "Secret"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="boards"
+    )
+    name = models.CharField(max_length=180)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    description = models.CharField(max_length=500, blank=True)
+    privacy = models.CharField(max_length=6, choices=Privacy, default=Privacy.PUBLIC)
+    created_at = models.DateTimeField(auto_now_add=True)
+    pins_modified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Serves the board page lookup: WHERE owner_id = ? AND slug = ?
+            models.UniqueConstraint(fields=["owner", "slug"], name="board_owner_slug_unique"),
+            models.UniqueConstraint("owner", Lower("name"), name="board_owner_name_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(privacy__in=["PUBLIC", "SECRET"]), name="board_privacy_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(slug=""), name="board_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}/{self.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("board_detail", args=[self.owner.username, self.slug])
+
+    @property
+    def is_secret(self) -> bool:
+        return self.privacy == self.Privacy.SECRET
+
+
+class BoardSection(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(max_length=180)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint("board", Lower("name"), name="section_board_name_ci_unique"),
+        ]
+        indexes = [
+            # Serves the section list of a board page: WHERE board_id = ? ORDER BY position, id
+            models.Index(fields=["board", "position", "id"], name="section_board_position_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

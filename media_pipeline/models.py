@@ -1,0 +1,101 @@
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+
+
+def _originals_storage():  # a callable keeps the storage choice out of migrations
+    return storages["originals"]
+
+
+class MediaRecord(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        PNG = "PNG", "PNG"
+        GIF = "GIF", "GIF"
+        WEBP = "WEBP", "WebP"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media"
+    )
+    # Kept private, as uploaded: renditions are what the world sees.
+    original = models.FileField(storage=_originals_storage, max_length=255)
+    sha256 = models.CharField(max_length=64)
+    format = models.CharField(max_length=4, choices=Format)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    dominant_color = models.CharField(max_length=7, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # The same bytes from the same owner reuse one record and one set of files.
+            models.UniqueConstraint(fields=["owner", "sha256"], name="media_owner_sha256_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "processing", "ready", "failed"]),
+                name="media_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(width__gt=0, height__gt=0), name="media_dimensions_positive"
+            ),
+        ]
+        indexes = [
+            # Serves the sweeper: WHERE status IN ('queued', 'processing') AND updated_at < ?
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(status__in=["queued", "processing"]),
+                name="media_unfinished_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"media {self.pk} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    def rendition(self, name: str) -> "Rendition | None":
+        """The named rendition, from the prefetched set when the selector loaded it."""
+        return next((r for r in self.renditions.all() if r.name == name), None)
+
+    @property
+    def grid_rendition(self) -> "Rendition | None":
+        return self.rendition("236x")
+
+    @property
+    def large_rendition(self) -> "Rendition | None":
+        return self.rendition("736x")
+
+
+class Rendition(models.Model):
+    media = models.ForeignKey(MediaRecord, on_delete=models.CASCADE, related_name="renditions")
+    name = models.CharField(max_length=16)
+    format = models.CharField(max_length=4)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(max_length=255)
+    bytes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["media", "name", "format"], name="rendition_media_name_format_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}.{self.format.lower()} of media {self.media_id}"
+
+    @property
+    def url(self) -> str:
+        return self.file.url

@@ -1,0 +1,59 @@
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from boards.models import Board
+from boards.selectors import board_visibility_q
+from media_pipeline.models import Rendition
+from pins.models import Pin
+
+GRID_PAGE_SIZE = 50
+
+
+def pins_visible_to(user: User | AnonymousUser) -> QuerySet[Pin]:
+    """Every pin `user` may see; all pin lists and lookups start here."""
+    return Pin.objects.filter(board_visibility_q(user, via="board__"))
+
+
+def _with_card_data(pins: QuerySet[Pin]) -> QuerySet[Pin]:
+    return pins.select_related("media", "board", "board__owner", "owner").prefetch_related(
+        Prefetch("media__renditions", queryset=Rendition.objects.order_by("width"))
+    )
+
+
+def pins_for_home(user: User | AnonymousUser) -> QuerySet[Pin]:
+    return _with_card_data(pins_visible_to(user))
+
+
+def pins_of_board(board: Board) -> QuerySet[Pin]:
+    """Pins of a board the caller has already been allowed to see."""
+    return _with_card_data(Pin.objects.filter(board=board))
+
+
+MAX_ID = 2**63 - 1
+
+
+def pin_for_page(*, pin_id: int, viewer: User | AnonymousUser) -> Pin:
+    if not 0 < pin_id <= MAX_ID:  # beyond bigint the database would raise, not answer "none"
+        raise Http404("No such pin.")
+    return get_object_or_404(_with_card_data(pins_visible_to(viewer)), pk=pin_id)
+
+
+@dataclass(frozen=True)
+class GridPage:
+    pins: list[Pin]
+    next_before: int | None
+
+
+def grid_page(pins: QuerySet[Pin], *, before: str | None, size: int = GRID_PAGE_SIZE) -> GridPage:
+    """Newest first, by keyset on id: the cost of a page does not grow with its depth."""
+    if before and before.isdigit() and int(before) <= MAX_ID:
+        pins = pins.filter(pk__lt=int(before))
+    batch = list(pins.order_by("-pk")[: size + 1])
+    has_more = len(batch) > size
+    batch = batch[:size]
+    return GridPage(pins=batch, next_before=batch[-1].pk if has_more else None)

@@ -1,0 +1,82 @@
+import os
+
+import pytest
+
+from catalog.celery import app as celery_app
+from tests.factories import PASSWORD, BoardFactory, PinFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def media_storage(settings, tmp_path):
+    """Every test writes its originals and renditions under its own temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ORIGINALS_ROOT = tmp_path / "originals"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.MEDIA_ROOT, "base_url": settings.MEDIA_URL},
+        },
+        "originals": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.ORIGINALS_ROOT, "base_url": None},
+        },
+    }
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Tasks run in-process (the embedded default) unless a test drives a real worker."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def pytest_collection_modifyitems(config, items):
+    needs = "worker tests need DATABASE_URL (PostgreSQL) and REDIS_URL; .ci/run sets both"
+    missing = not (
+        os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
+    )
+    for item in items:
+        if missing and item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.skip(reason=needs))
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def board(user):
+    return BoardFactory(owner=user)
+
+
+@pytest.fixture
+def secret_board(user):
+    return BoardFactory(owner=user, privacy="SECRET")
+
+
+@pytest.fixture
+def pin(board):
+    return PinFactory(board=board)
+
+
+@pytest.fixture
+def secret_pin(secret_board):
+    return PinFactory(board=secret_board)
