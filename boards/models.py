@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+
+no_nul = ProhibitNullCharactersValidator()
 
 
 class Board(models.Model):
@@ -12,9 +15,9 @@ class Board(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="boards"
     )
-    name = models.CharField(max_length=180)
+    name = models.CharField(max_length=180, validators=[no_nul])
     slug = models.SlugField(max_length=200, allow_unicode=True)
-    description = models.CharField(max_length=500, blank=True)
+    description = models.CharField(max_length=500, blank=True, validators=[no_nul])
     privacy = models.CharField(max_length=6, choices=Privacy, default=Privacy.PUBLIC)
     created_at = models.DateTimeField(auto_now_add=True)
     pins_modified_at = models.DateTimeField(null=True, blank=True)
@@ -43,7 +46,7 @@ class Board(models.Model):
 
 class BoardSection(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="sections")
-    name = models.CharField(max_length=180)
+    name = models.CharField(max_length=180, validators=[no_nul])
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -75,7 +75,10 @@ def decode_upright(data: bytes) -> Image.Image:
     has_alpha = upright.mode in {"RGBA", "LA", "PA"} or (
         upright.mode == "P" and "transparency" in upright.info
     )
-    return upright.convert("RGBA" if has_alpha else "RGB")
+    pixels = upright.convert("RGBA" if has_alpha else "RGB")
+    # Encoders copy comments, EXIF and profiles from `info`: only the pixels may travel on.
+    pixels.info = {}
+    return pixels
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -26,6 +26,13 @@ def media_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Hashing test passwords slowly proves nothing; processes started by a test need the real one."""
+    if not request.node.get_closest_marker("worker"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process(request):
     """Tasks run in-process (the embedded default) unless a test drives a real worker."""
     if request.node.get_closest_marker("worker"):

@@ -1,0 +1,54 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from boards.models import Board
+from boards.services import board_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_board_gets_a_slug_from_its_name(user):
+    board = board_create(owner=user, name="  Weekend Trips ", description="Slow travel")
+    assert (board.name, board.slug, board.privacy) == ("Weekend Trips", "weekend-trips", "PUBLIC")
+    assert board.get_absolute_url() == f"/{user.username}/weekend-trips/"
+
+
+def test_names_that_slugify_alike_get_distinct_slugs(user):
+    first = board_create(owner=user, name="Trips!")
+    second = board_create(owner=user, name="Trips?")
+    assert (first.slug, second.slug) == ("trips", "trips-2")
+
+
+def test_the_same_name_twice_is_refused_whatever_the_case(user):
+    board_create(owner=user, name="Kitchen")
+    with pytest.raises(ValidationError) as caught:
+        board_create(owner=user, name="kitchen")
+    assert caught.value.message_dict == {"name": ["You already have a board named “kitchen”."]}
+    assert Board.objects.filter(owner=user).count() == 1
+
+
+def test_two_owners_may_use_the_same_name(user, other_user):
+    mine = board_create(owner=user, name="Kitchen")
+    theirs = board_create(owner=other_user, name="Kitchen")
+    assert mine.slug == theirs.slug == "kitchen"
+
+
+def test_names_without_latin_letters_still_get_a_usable_slug(user):
+    assert board_create(owner=user, name="Кухня").slug == "кухня"
+    assert board_create(owner=user, name="🌿🌿").slug == "board"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 181}, "name"),
+        ({"name": "ok", "privacy": "PROTECTED"}, "privacy"),
+        ({"name": "nul\x00byte"}, "name"),
+    ],
+)
+def test_bad_board_fields_are_refused_and_nothing_is_saved(user, fields, field):
+    with pytest.raises(ValidationError) as caught:
+        board_create(owner=user, **fields)
+    assert field in caught.value.message_dict
+    assert Board.objects.count() == 0

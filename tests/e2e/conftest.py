@@ -1,0 +1,146 @@
+"""Fixtures that run catalog as in production: gunicorn and a Celery worker, PostgreSQL and Redis.
+
+The processes use pytest-django's test database (tests need `transactional_db`, so what a test
+writes is committed and visible to them) and the same media directories as the test process.
+Their logs are attached to the report of any test that fails.
+"""
+
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from catalog.env import NAMES_READ
+from tests.e2e.client import Client
+from tests.e2e.processes import (
+    ManagedProcess,
+    manage,
+    purge_queue,
+    start_gunicorn,
+    start_worker,
+)
+
+SECRET_KEY = secrets.token_urlsafe(50)
+PROCESSES = pytest.StashKey[list[ManagedProcess]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.failed:
+        # Processes are tracked once ready; a start that fails carries its log in the error.
+        for process in item.stash.get(PROCESSES, []):
+            report.sections.append((f"{process.name} log ({process.log_path})", process.log_tail()))
+    return report
+
+
+def _database_url() -> str:
+    """The URL of the database this test process uses: the test database, not the configured one."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = quote(db["HOST"] or "", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def _base_env(**settings: str) -> dict[str, str]:
+    """The inherited environment without any catalog setting, plus `settings`."""
+    env = {name: value for name, value in os.environ.items() if name not in NAMES_READ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="catalog.settings",
+        PYTHONUNBUFFERED="1",
+        DEBUG="false",
+        SECRET_KEY=SECRET_KEY,
+        **settings,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """collectstatic once per session: with DEBUG off, pages need the manifest to render."""
+    root = tmp_path_factory.mktemp("static")
+    manage(
+        ["manage.py", "collectstatic", "--noinput", "-v0"],
+        env=_base_env(STATIC_ROOT=str(root), VAR_DIR=str(root / "var")),
+        timeout=120,
+    )
+    return root
+
+
+@pytest.fixture
+def process_env(transactional_db, media_storage: Path, static_root: Path) -> dict[str, str]:
+    """Settings for gunicorn and the worker, pointing at this test's database and files."""
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        # Marked tests are skipped before this point (see tests/conftest.py); this one is not.
+        pytest.fail("end-to-end fixtures need PostgreSQL and REDIS_URL: mark the test worker")
+    return _base_env(
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=_database_url(),
+        REDIS_URL=os.environ["REDIS_URL"],
+        VAR_DIR=str(media_storage / "var"),
+        MEDIA_ROOT=str(media_storage / "media"),
+        ORIGINALS_ROOT=str(media_storage / "originals"),
+        STATIC_ROOT=str(static_root),
+        LOG_LEVEL="INFO",
+    )
+
+
+@pytest.fixture
+def logs_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "logs"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _track(request: pytest.FixtureRequest, process: ManagedProcess) -> None:
+    request.node.stash.setdefault(PROCESSES, []).append(process)
+
+
+@dataclass
+class Site:
+    process: ManagedProcess
+    base_url: str
+
+    def client(self) -> Client:
+        """A new browser session: its own cookies."""
+        return Client(self.base_url)
+
+
+@pytest.fixture
+def site(
+    request: pytest.FixtureRequest, process_env: dict[str, str], logs_dir: Path
+) -> Iterator[Site]:
+    """gunicorn serving `catalog.wsgi:application`, answering /healthz."""
+    process, base_url = start_gunicorn(env=process_env, log_path=logs_dir / "gunicorn.log")
+    _track(request, process)
+    try:
+        yield Site(process, base_url)
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def celery_worker(
+    request: pytest.FixtureRequest, process_env: dict[str, str], logs_dir: Path
+) -> Iterator[ManagedProcess]:
+    """`celery -A catalog worker`, consuming from a queue emptied of other runs' messages."""
+    purge_queue(env=process_env)
+    worker = start_worker(env=process_env, log_path=logs_dir / "celery-worker.log")
+    _track(request, worker)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+@pytest.fixture
+def http(site: Site) -> Client:
+    return site.client()

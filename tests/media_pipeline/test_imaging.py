@@ -1,0 +1,117 @@
+"""Pure image functions, tested without a database on images made here."""
+
+import io
+import struct
+import time
+import zlib
+
+import pytest
+from PIL import Image
+
+from media_pipeline import imaging
+from tests.images import image_bytes, jpeg_bytes, png_bytes
+
+LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_pixels": 50_000_000}
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG that declares a huge canvas: the header is all a bomb needs."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_accepted_formats_are_identified_from_the_bytes(fmt):
+    info = imaging.inspect_image(image_bytes(30, 20, format=fmt), **LIMITS)
+    assert (info.format, info.width, info.height) == (fmt, 30, 20)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"hello, I am text",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        image_bytes(5, 5, format="BMP"),
+    ],
+)
+def test_other_bytes_are_refused_as_not_an_image(data):
+    with pytest.raises(imaging.ImageRejected, match="not an image"):
+        imaging.inspect_image(data, **LIMITS)
+
+
+def test_a_tiny_png_declaring_fifty_thousand_squared_is_refused_in_milliseconds():
+    bomb = png_header_only(50_000, 50_000)
+    assert len(bomb) < 80
+    started = time.perf_counter()
+    with pytest.raises(imaging.ImageRejected, match="larger than 50 megapixels"):
+        imaging.inspect_image(bomb, **LIMITS)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_an_image_over_the_pixel_limit_is_refused_naming_its_format():
+    with pytest.raises(imaging.ImageRejected, match="^PNG larger than 0.01 megapixels$"):
+        imaging.inspect_image(png_bytes(200, 100), max_bytes=10**6, max_pixels=10_000)
+
+
+def test_a_file_over_the_byte_limit_is_refused_before_reading_it():
+    with pytest.raises(imaging.ImageRejected, match="^file over 1 MB$"):
+        imaging.inspect_image(b"\xff" * (1024 * 1024 + 1), max_bytes=1024 * 1024, max_pixels=10**6)
+
+
+def test_exif_orientation_is_applied_to_the_pixels():
+    # A landscape picture stored with orientation 6 ("rotate 90 clockwise") is shown upright.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = jpeg_bytes(400, 200, exif=exif.tobytes())
+    upright = imaging.decode_upright(data)
+    assert upright.size == (200, 400)
+
+
+def test_renditions_never_upscale_and_record_real_sizes():
+    image = imaging.decode_upright(png_bytes(120, 300))
+    output = imaging.render_width(image, 236)
+    assert (output.width, output.height) == (120, 300)
+    assert Image.open(io.BytesIO(output.data)).size == (120, 300)
+
+
+def test_renditions_keep_the_aspect_ratio():
+    image = imaging.decode_upright(jpeg_bytes(1000, 1500))
+    output = imaging.render_width(image, 236)
+    assert (output.width, output.height) == (236, 354)
+
+
+def test_renditions_carry_no_metadata():
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[0x0112] = 1
+    image = imaging.decode_upright(jpeg_bytes(500, 400, exif=exif.tobytes(), comment=b"secret"))
+    output = Image.open(io.BytesIO(imaging.render_width(image, 236).data))
+    assert dict(output.getexif()) == {}
+    assert "comment" not in output.info and "icc_profile" not in output.info
+
+
+def test_transparent_pixels_become_white_in_jpeg_renditions():
+    image = imaging.decode_upright(png_bytes(50, 50, mode="RGBA", color=(0, 0, 0, 0)))
+    output = Image.open(io.BytesIO(imaging.render_width(image, 236).data))
+    red, green, blue = output.getpixel((25, 25))
+    assert min(red, green, blue) > 245
+
+
+def test_dominant_color_is_the_main_colour_as_hex():
+    image = Image.new("RGB", (100, 100), (20, 120, 220))
+    image.paste((250, 250, 250), (0, 0, 20, 20))
+    color = imaging.dominant_color(image)
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    assert abs(red - 20) < 8 and abs(green - 120) < 8 and abs(blue - 220) < 8
+
+
+def test_truncated_images_are_refused_when_decoded():
+    data = jpeg_bytes(400, 400)
+    with pytest.raises(imaging.ImageRejected, match="could not be decoded"):
+        imaging.decode_upright(data[: len(data) // 2])

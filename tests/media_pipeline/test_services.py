@@ -1,0 +1,113 @@
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from media_pipeline.models import MediaRecord, Rendition
+from media_pipeline.services import media_create, media_process, media_sweep_stuck
+from tests.factories import unique_jpeg
+from tests.images import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def files_under(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def test_an_upload_is_kept_privately_and_queued(
+    user, media_storage, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        media = media_create(owner=user, upload=SimpleUploadedFile("a.jpg", jpeg_bytes(300, 200)))
+    assert (media.status, media.format, media.width, media.height) == ("queued", "JPEG", 300, 200)
+    assert len(callbacks) == 1
+    assert files_under(media_storage / "originals") != []
+    assert files_under(media_storage / "media") == []
+
+
+def test_processing_makes_grid_and_large_renditions(user, media_storage):
+    media = media_create(owner=user, upload=jpeg_bytes(1000, 800))
+    media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert media.status == "ready" and media.attempts == 1
+    assert media.dominant_color.startswith("#") and len(media.dominant_color) == 7
+    sizes = {(r.name, r.width, r.height) for r in media.renditions.all()}
+    assert sizes == {("236x", 236, 189), ("736x", 736, 589)}
+    for rendition in media.renditions.all():
+        path = media_storage / "media" / rendition.file.name
+        assert Image.open(path).size == (rendition.width, rendition.height)
+        assert path.stat().st_size == rendition.bytes
+        assert rendition.file.name.startswith(f"{rendition.name}/")
+
+
+def test_processing_again_changes_nothing(user, media_storage):
+    media = media_create(owner=user, upload=jpeg_bytes(500, 500))
+    media_process(media_id=media.pk)
+    before = (list(Rendition.objects.values_list("id", "file")), files_under(media_storage))
+    MediaRecord.objects.filter(pk=media.pk).update(status="queued")
+    media_process(media_id=media.pk)
+    after = (list(Rendition.objects.values_list("id", "file")), files_under(media_storage))
+    assert after == before
+    assert not any(path.suffix == ".part" for path in files_under(media_storage))
+
+
+def test_the_same_bytes_from_the_same_owner_share_one_record(user, other_user):
+    data = unique_jpeg()
+    first = media_create(owner=user, upload=data)
+    again = media_create(owner=user, upload=data)
+    someone_else = media_create(owner=other_user, upload=data)
+    assert again.pk == first.pk
+    assert someone_else.pk != first.pk
+
+
+def test_a_refused_upload_stores_nothing_and_queues_nothing(
+    user, media_storage, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(ValidationError) as caught,
+    ):
+        media_create(owner=user, upload=SimpleUploadedFile("notes.jpg", b"plain text, not a photo"))
+    assert "not an image" in caught.value.messages[0]
+    assert MediaRecord.objects.count() == 0
+    assert files_under(media_storage) == []
+    assert callbacks == []
+
+
+def test_an_image_that_cannot_be_decoded_ends_failed_with_a_message(user):
+    data = jpeg_bytes(600, 600)
+    media = media_create(owner=user, upload=data[: len(data) // 3])
+    media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert media.status == "failed"
+    assert "could not be decoded" in media.error
+    assert media.renditions.count() == 0
+
+
+def test_a_record_whose_attempts_ran_out_is_failed_not_retried(user, settings):
+    settings.MEDIA_MAX_ATTEMPTS = 2
+    media = media_create(owner=user, upload=unique_jpeg())
+    MediaRecord.objects.filter(pk=media.pk).update(status="processing", attempts=2)
+    media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert (media.status, media.error) == ("failed", "gave up after 2 attempts")
+
+
+def test_processing_a_deleted_record_returns_quietly():
+    media_process(media_id=987654321)
+
+
+def test_the_sweeper_finishes_media_stuck_in_the_queue(user, settings):
+    settings.MEDIA_STUCK_AFTER_SECONDS = 60
+    stuck = media_create(owner=user, upload=unique_jpeg())
+    fresh = media_create(owner=user, upload=unique_jpeg())
+    MediaRecord.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+    assert media_sweep_stuck() == [stuck.pk]
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stuck.status, fresh.status) == ("ready", "queued")
