@@ -43,10 +43,9 @@ class Pin(models.Model):
                 name="pin_board_parent_unique",
             ),
         ]
+        # The home grid pages newest first by keyset on the primary key (WHERE id < ? ORDER BY
+        # id DESC), which its own index serves; ids grow with created_at.
         indexes = [
-            # Serves the home grid, newest first by keyset: ORDER BY id DESC WHERE id < ?
-            # (the board join filters privacy; ids grow with created_at).
-            models.Index(fields=["-id"], name="pin_newest_idx"),
             # Serves a board page, newest first: WHERE board_id = ? ORDER BY id DESC
             models.Index(fields=["board", "-id"], name="pin_board_newest_idx"),
             # Serves a user's own pins, newest first: WHERE owner_id = ? ORDER BY id DESC
