@@ -2,7 +2,7 @@ import mimetypes
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpRequest
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from media_pipeline.storage import renditions_storage
 
@@ -10,7 +10,7 @@ from media_pipeline.storage import renditions_storage
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-@require_GET
+@require_safe
 def serve_media(request: HttpRequest, path: str) -> FileResponse:
     storage = renditions_storage()
     try:

@@ -3,6 +3,9 @@
 The processes use pytest-django's test database (tests need `transactional_db`, so what a test
 writes is committed and visible to them) and the same media directories as the test process.
 Their logs are attached to the report of any test that fails.
+
+The worker fixture empties the broker's default queue first. Runs that share a Redis database
+share that queue, so concurrent runs each need a REDIS_URL database of their own.
 """
 
 import os
@@ -19,10 +22,11 @@ from catalog.env import NAMES_READ
 from tests.e2e.client import Client
 from tests.e2e.processes import (
     ManagedProcess,
-    manage,
+    free_port,
+    gunicorn_process,
     purge_queue,
-    start_gunicorn,
-    start_worker,
+    run,
+    worker_process,
 )
 
 SECRET_KEY = secrets.token_urlsafe(50)
@@ -67,7 +71,7 @@ def _base_env(**settings: str) -> dict[str, str]:
 def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """collectstatic once per session: with DEBUG off, pages need the manifest to render."""
     root = tmp_path_factory.mktemp("static")
-    manage(
+    run(
         ["manage.py", "collectstatic", "--noinput", "-v0"],
         env=_base_env(STATIC_ROOT=str(root), VAR_DIR=str(root / "var")),
         timeout=120,
@@ -89,7 +93,6 @@ def process_env(transactional_db, media_storage: Path, static_root: Path) -> dic
         MEDIA_ROOT=str(media_storage / "media"),
         ORIGINALS_ROOT=str(media_storage / "originals"),
         STATIC_ROOT=str(static_root),
-        LOG_LEVEL="INFO",
     )
 
 
@@ -119,10 +122,12 @@ def site(
     request: pytest.FixtureRequest, process_env: dict[str, str], logs_dir: Path
 ) -> Iterator[Site]:
     """gunicorn serving `catalog.wsgi:application`, answering /healthz."""
-    process, base_url = start_gunicorn(env=process_env, log_path=logs_dir / "gunicorn.log")
+    port = free_port()
+    process = gunicorn_process(env=process_env, log_path=logs_dir / "gunicorn.log", port=port)
+    process.start()
     _track(request, process)
     try:
-        yield Site(process, base_url)
+        yield Site(process, f"http://127.0.0.1:{port}")
     finally:
         process.stop()
 
@@ -133,7 +138,8 @@ def celery_worker(
 ) -> Iterator[ManagedProcess]:
     """`celery -A catalog worker`, consuming from a queue emptied of other runs' messages."""
     purge_queue(env=process_env)
-    worker = start_worker(env=process_env, log_path=logs_dir / "celery-worker.log")
+    worker = worker_process(env=process_env, log_path=logs_dir / "celery-worker.log")
+    worker.start()
     _track(request, worker)
     try:
         yield worker

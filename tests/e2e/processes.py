@@ -1,8 +1,8 @@
 """The production topology as plain processes: gunicorn and a Celery worker, started and stopped.
 
-Each process runs in its own session, writes its output to a log file, and is stopped with SIGTERM
-then, past a deadline, SIGKILL for everything left in its process group. Waits are bounded and
-give up early when the process being waited for has exited.
+Each process runs in a session of its own and writes its output to a log file. Starting waits,
+within a deadline, until the process is ready (and fails at once if it exits); stopping sends
+SIGTERM, then past a deadline SIGKILL to everything left in the process group.
 """
 
 import contextlib
@@ -32,26 +32,50 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def http_status(url: str, *, timeout: float = 2.0) -> int | None:
+    """The status `url` answers with, or None if nothing answers (yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
 class ManagedProcess:
-    """One subprocess whose output goes to `log_path`; use `stop()` in a `finally`."""
+    """A long-running subprocess with a readiness check; stop it in a `finally`.
+
+    It can be stopped (or killed) and started again: its log grows across restarts, and
+    readiness looks only at what the current run wrote.
+    """
 
     def __init__(
-        self, name: str, argv: list[str], *, env: Mapping[str, str], log_path: Path
+        self,
+        name: str,
+        argv: list[str],
+        *,
+        env: Mapping[str, str],
+        log_path: Path,
+        ready: Callable[["ManagedProcess"], bool],
+        ready_description: str,
     ) -> None:
         self.name = name
         self.argv = argv
         self.env = dict(env)
         self.log_path = log_path
+        self.ready = ready
+        self.ready_description = ready_description
         self.process: subprocess.Popen | None = None
         self.log_offset = 0
 
-    def start(self) -> "ManagedProcess":
+    def start(self, *, timeout: float = 30.0) -> "ManagedProcess":
+        """Start the process and return once it is ready; on failure it is stopped again."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
-            # A restart appends to the same log; readiness looks only at what this run wrote.
             self.log_offset = log.tell()
-            # A session of its own makes the process a group leader, so the whole tree (gunicorn's
-            # workers, Celery's pool) can be killed without touching anything else.
+            # A session of its own makes the process a group leader, so its whole tree
+            # (gunicorn's workers, Celery's pool) can be killed without touching anything else.
             self.process = subprocess.Popen(
                 self.argv,
                 cwd=PROJECT_DIR,
@@ -61,6 +85,16 @@ class ManagedProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        try:
+            self.wait_until(
+                lambda: self.ready(self),
+                timeout=timeout,
+                what=self.ready_description,
+                interval=0.2,
+            )
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     @property
@@ -87,19 +121,18 @@ class ManagedProcess:
         text = self.log()
         return text if len(text) <= chars else f"[... {len(text) - chars} chars]\n{text[-chars:]}"
 
-    def _exited_unreaped(self) -> bool:
-        """True once the leader has exited; it stays a zombie, so its group id is not reused."""
-        result = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        return result is not None
+    def _exited(self) -> bool:
+        """Whether the leader has exited, without reaping it.
+
+        An exited but unreaped leader stays a zombie, which keeps its pid, and so its process
+        group id, from being given to any other process.
+        """
+        if self.process is None or self.process.returncode is not None:
+            return True
+        return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
     def is_running(self) -> bool:
-        if self.process is None or self.process.returncode is not None:
-            return False
-        return not self._exited_unreaped()
-
-    def ensure_running(self) -> None:
-        if not self.is_running():
-            raise ProcessFailed(f"{self.name} exited early; log:\n{self.log_tail(4000)}")
+        return not self._exited()
 
     def wait_until(
         self, condition: Callable[[], bool], *, timeout: float, what: str, interval: float = 0.1
@@ -107,7 +140,8 @@ class ManagedProcess:
         """Poll `condition` until it holds; fail after `timeout` seconds or if the process exits."""
         deadline = time.monotonic() + timeout
         while True:
-            self.ensure_running()
+            if self._exited():
+                raise ProcessFailed(f"{self.name} exited; log:\n{self.log_tail(4000)}")
             if condition():
                 return
             if time.monotonic() >= deadline:
@@ -116,68 +150,39 @@ class ManagedProcess:
                 )
             time.sleep(interval)
 
-    def signal(self, signum: int) -> None:
+    def send_signal(self, signum: int) -> None:
         """Send `signum` to the leader only, as a process manager would."""
-        if self.is_running():
+        if not self._exited():
             os.kill(self.pid, signum)
 
-    def stop(self, *, grace: float = 10.0) -> int | None:
-        """SIGTERM, wait up to `grace` seconds, then SIGKILL whatever is left in the group.
+    def kill(self) -> int | None:
+        """SIGKILL the whole process group at once, as a crash or the OOM killer would.
 
-        Returns the exit status (negative for a signal), or None if the process never started.
+        Returns the leader's exit status, or None if it was never started.
         """
         if self.process is None:
             return None
         if self.process.returncode is None:
-            if not self._exited_unreaped():
-                os.kill(self.pid, signal.SIGTERM)
-            deadline = time.monotonic() + grace
-            while not self._exited_unreaped() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            # The leader is not reaped yet, so its group id still names only processes started
-            # here: children a graceful shutdown left behind, or the leader itself if it hung.
+            # The leader is not reaped yet, so the group id names only processes started here.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.pid, signal.SIGKILL)
-        return self.process.wait(timeout=grace)
+        return self.process.wait(timeout=10)
+
+    def stop(self, *, grace: float = 10.0) -> int | None:
+        """SIGTERM the leader, wait up to `grace` seconds, then kill whatever is left."""
+        self.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while not self._exited() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.kill()
 
 
-def http_status(url: str, *, timeout: float = 2.0) -> int | None:
-    """The status `url` answers with, or None if nothing answers (yet)."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except (OSError, urllib.error.URLError):
-        return None
-
-
-def manage(args: list[str], *, env: Mapping[str, str], timeout: float = 60.0) -> str:
-    """Run a one-shot command (manage.py, celery purge); its output, or ProcessFailed."""
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=PROJECT_DIR,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise ProcessFailed(
-            f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
-        )
-    return result.stdout + result.stderr
-
-
-def start_gunicorn(
-    *, env: Mapping[str, str], log_path: Path, workers: int = 2, timeout: float = 30.0
-) -> tuple[ManagedProcess, str]:
-    """Serve `catalog.wsgi:application` on a free local port; returns once /healthz answers 200."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    gunicorn = ManagedProcess(
+def gunicorn_process(
+    *, env: Mapping[str, str], log_path: Path, port: int, workers: int = 2
+) -> ManagedProcess:
+    """gunicorn serving `catalog.wsgi:application` on 127.0.0.1:`port`; ready at 200 /healthz."""
+    healthz = f"http://127.0.0.1:{port}/healthz"
+    return ManagedProcess(
         "gunicorn",
         [
             sys.executable,
@@ -196,29 +201,21 @@ def start_gunicorn(
             "-",
             "--error-logfile",
             "-",
+            # Its default path is shared by every gunicorn of the user, so parallel runs collide.
+            "--no-control-socket",
         ],
         env=env,
         log_path=log_path,
-    ).start()
-    try:
-        gunicorn.wait_until(
-            lambda: http_status(f"{base_url}/healthz") == 200,
-            timeout=timeout,
-            what="200 from /healthz",
-            interval=0.2,
-        )
-    except BaseException:
-        gunicorn.stop()
-        raise
-    return gunicorn, base_url
+        ready=lambda _: http_status(healthz) == 200,
+        ready_description="200 from /healthz",
+    )
 
 
-def start_worker(
-    *, env: Mapping[str, str], log_path: Path, concurrency: int = 1, timeout: float = 30.0
+def worker_process(
+    *, env: Mapping[str, str], log_path: Path, concurrency: int = 1
 ) -> ManagedProcess:
-    """Start `celery -A catalog worker`; returns once it logs that it is ready to consume."""
-    node = f"e2e-{uuid.uuid4().hex[:8]}@%h"
-    worker = ManagedProcess(
+    """`celery -A catalog worker`; ready when it logs that it consumes."""
+    return ManagedProcess(
         "celery worker",
         [
             sys.executable,
@@ -232,26 +229,40 @@ def start_worker(
             "--concurrency",
             str(concurrency),
             "--hostname",
-            node,
+            f"e2e-{uuid.uuid4().hex[:8]}@%h",
             # Neither is needed for one worker, and both wait on or talk to other nodes.
             "--without-mingle",
             "--without-gossip",
         ],
         env=env,
         log_path=log_path,
-    ).start()
+        ready=lambda process: " ready." in process.log_since_start(),
+        ready_description="'ready.' line in the log",
+    )
+
+
+def run(args: list[str], *, env: Mapping[str, str], timeout: float = 60.0) -> str:
+    """Run a one-shot Python command (manage.py, celery purge); its output, or ProcessFailed."""
     try:
-        worker.wait_until(
-            lambda: " ready." in worker.log_since_start(),
+        result = subprocess.run(
+            [sys.executable, *args],
+            cwd=PROJECT_DIR,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
             timeout=timeout,
-            what="'ready.' line in the log",
+            check=False,
         )
-    except BaseException:
-        worker.stop()
-        raise
-    return worker
+    except subprocess.TimeoutExpired as exc:
+        raise ProcessFailed(f"{' '.join(args)} did not finish within {timeout:g} s") from exc
+    if result.returncode != 0:
+        raise ProcessFailed(
+            f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+        )
+    return result.stdout + result.stderr
 
 
 def purge_queue(*, env: Mapping[str, str]) -> None:
-    """Drop messages other runs left on the broker, so this run's worker sees only its own."""
-    manage(["-m", "celery", "-A", "catalog", "purge", "-f"], env=env, timeout=30)
+    """Drop messages other runs left on the broker, so a new worker sees only this run's."""
+    run(["-m", "celery", "-A", "catalog", "purge", "-f"], env=env, timeout=30)

@@ -85,8 +85,9 @@ def test_uploaded_pin_is_rendered_by_the_worker_and_shown_everywhere(site, celer
     assert TITLE in home.text
     assert image_path in _grid_images(home.text)
 
-    pin_path = re.search(r'href="(/pin/\d+/)"', board_html).group(1)
-    detail = http.get(pin_path)
+    card_link = re.search(r'href="(/pin/\d+/)"', board_html)
+    assert card_link, "the card links to no pin page"
+    detail = http.get(card_link.group(1))
     assert detail.status == 200
     assert TITLE in detail.text
     assert "A white lighthouse against an orange sky" in detail.text

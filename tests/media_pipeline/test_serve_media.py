@@ -27,3 +27,10 @@ def test_originals_are_never_reachable_by_url(client, user, media_storage):
     media = MediaFactory(owner=user)
     assert client.get(f"/media/{media.original.name}").status_code == 404
     assert client.get(f"/media/../originals/{media.original.name}").status_code == 404
+
+
+def test_head_requests_get_the_headers_without_the_body(client, user):
+    rendition = MediaFactory(owner=user).grid_rendition
+    response = client.head(rendition.url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
