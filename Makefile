@@ -2,17 +2,17 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 
 .PHONY: run test lint format lock install clean
 
 install: $(INSTALLED)
 
-$(INSTALLED): requirements.lock
+$(INSTALLED): requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "catalog: Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing dependencies into $(VENV) (first run only)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -30,14 +30,19 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Re-resolve the direct dependencies of pyproject.toml into exact versions.
+# Re-resolve the direct dependencies of pyproject.toml into exact versions: the runtime set into
+# requirements.lock (what the Docker image installs), the test tools into requirements-dev.lock.
 lock:
 	rm -rf var/lock-venv
 	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install --quiet --disable-pip-version-check .
+	var/lock-venv/bin/python -m pip freeze --exclude catalog > var/lock-runtime.txt
 	var/lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
-	echo "# Exact versions the test suite passed with. Regenerate with 'make lock' after changing pyproject.toml." > requirements.lock
-	var/lock-venv/bin/python -m pip freeze --exclude catalog >> requirements.lock
-	rm -rf var/lock-venv
+	printf '%s\n' "# Exact versions of the runtime dependencies the test suite passed with (the Docker image installs these)." "# Regenerate with 'make lock' after changing pyproject.toml." > requirements.lock
+	cat var/lock-runtime.txt >> requirements.lock
+	printf '%s\n' "# Development and test tools on top of the runtime lock. Regenerate with 'make lock'." "-r requirements.lock" > requirements-dev.lock
+	var/lock-venv/bin/python -m pip freeze --exclude catalog | grep -vxFf var/lock-runtime.txt >> requirements-dev.lock
+	rm -rf var/lock-venv var/lock-runtime.txt
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
