@@ -27,7 +27,7 @@ def media_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(request, settings):
-    """Hashing test passwords slowly proves nothing; processes started by a test need the real one."""
+    """Slow hashing proves nothing in tests; processes a test starts need the real hasher."""
     if not request.node.get_closest_marker("worker"):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -4,7 +4,7 @@ _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 def same_page(first: str, second: str, *, first_url: str, second_url: str) -> bool:
-    """Whether two rendered pages are the same but for their own URL and the per-render CSRF mask."""
+    """Whether two pages are the same but for their own URL and the per-render CSRF mask."""
 
     def normalise(html: str, url: str) -> str:
         return _CSRF_INPUT.sub("CSRF", html).replace(url, "URL")

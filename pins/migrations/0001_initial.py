@@ -7,34 +7,126 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('boards', '0001_initial'),
-        ('media_pipeline', '0001_initial'),
+        ("boards", "0001_initial"),
+        ("media_pipeline", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pin',
+            name="Pin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=100, validators=[django.core.validators.ProhibitNullCharactersValidator()])),
-                ('description', models.CharField(blank=True, max_length=800, validators=[django.core.validators.ProhibitNullCharactersValidator()])),
-                ('link', models.CharField(blank=True, max_length=2048, validators=[django.core.validators.URLValidator(schemes=['http', 'https']), django.core.validators.ProhibitNullCharactersValidator()])),
-                ('alt_text', models.CharField(blank=True, max_length=500, validators=[django.core.validators.ProhibitNullCharactersValidator()])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pins', to='boards.board')),
-                ('media', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pins', to='media_pipeline.mediarecord')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pins', to=settings.AUTH_USER_MODEL)),
-                ('parent_pin', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='saves', to='pins.pin')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pins', to='boards.boardsection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[django.core.validators.ProhibitNullCharactersValidator()],
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        max_length=800,
+                        validators=[django.core.validators.ProhibitNullCharactersValidator()],
+                    ),
+                ),
+                (
+                    "link",
+                    models.CharField(
+                        blank=True,
+                        max_length=2048,
+                        validators=[
+                            django.core.validators.URLValidator(schemes=["http", "https"]),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        max_length=500,
+                        validators=[django.core.validators.ProhibitNullCharactersValidator()],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pins",
+                        to="boards.board",
+                    ),
+                ),
+                (
+                    "media",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pins",
+                        to="media_pipeline.mediarecord",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pins",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent_pin",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="saves",
+                        to="pins.pin",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pins",
+                        to="boards.boardsection",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['board', '-id'], name='pin_board_newest_idx'), models.Index(fields=['owner', '-id'], name='pin_owner_newest_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('link', ''), ('link__startswith', 'http://'), ('link__startswith', 'https://'), _connector='OR'), name='pin_link_http'), models.UniqueConstraint(condition=models.Q(('parent_pin__isnull', False)), fields=('board', 'parent_pin'), name='pin_board_parent_unique')],
+                "indexes": [
+                    models.Index(fields=["board", "-id"], name="pin_board_newest_idx"),
+                    models.Index(fields=["owner", "-id"], name="pin_owner_newest_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("link", ""),
+                            ("link__startswith", "http://"),
+                            ("link__startswith", "https://"),
+                            _connector="OR",
+                        ),
+                        name="pin_link_http",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("parent_pin__isnull", False)),
+                        fields=("board", "parent_pin"),
+                        name="pin_board_parent_unique",
+                    ),
+                ],
             },
         ),
     ]
