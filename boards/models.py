@@ -34,7 +34,7 @@ class Board(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.owner_id}/{self.slug}"
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("board_detail", args=[self.owner.username, self.slug])

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No network traffic of the browser's own (updates, sync, QUIC probing): the tests run offline.
@@ -31,6 +32,16 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.browser)
         if not CHROMIUM.exists():
             item.add_marker(pytest.mark.skip(reason=f"browser tests need Chromium at {CHROMIUM}"))
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server: LiveServer) -> LiveServer:
+    """pytest-django's live server, started once the test database exists.
+
+    Started earlier, it finds no in-memory SQLite connection to share, so each request opens its
+    own connection to the shared-cache database and can find it empty ("no such table").
+    """
+    return live_server
 
 
 @pytest.fixture(scope="package")
@@ -64,6 +75,8 @@ def new_page(
 
     def open_page() -> Page:
         context = browser.new_context(base_url=live_server.url)
+        # Every step should answer in well under a second; fail fast rather than after 30 s.
+        context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
         page.on("console", record_console)
