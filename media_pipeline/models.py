@@ -7,6 +7,10 @@ def _originals_storage():  # a callable keeps the storage choice out of migratio
     return storages["originals"]
 
 
+GRID_WIDTHS = ("236x", "474x", "736x")
+DETAIL_WIDTHS = ("736x", "1200x")
+
+
 class MediaRecord(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -33,6 +37,11 @@ class MediaRecord(models.Model):
     error = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     dominant_color = models.CharField(max_length=7, blank=True)
+    # A ~16 px WebP preview as a data: URI, shown blurred until the rendition loads.
+    placeholder = models.TextField(blank=True)
+    # 64-bit DCT perceptual hash, stored signed to fit a bigint; near duplicates differ in few bits.
+    phash = models.BigIntegerField(null=True, blank=True)
+    has_alpha = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -64,9 +73,13 @@ class MediaRecord(models.Model):
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
 
-    def rendition(self, name: str) -> "Rendition | None":
-        """The named rendition, from the prefetched set when the selector loaded it."""
-        return next((r for r in self.renditions.all() if r.name == name), None)
+    def rendition(self, name: str, format: str | None = None) -> "Rendition | None":
+        """The named rendition (JPEG or PNG unless `format` says otherwise), from the
+        prefetched set when the selector loaded it."""
+        wanted = {format} if format else {"JPEG", "PNG"}
+        return next(
+            (r for r in self.renditions.all() if r.name == name and r.format in wanted), None
+        )
 
     @property
     def grid_rendition(self) -> "Rendition | None":
@@ -75,6 +88,31 @@ class MediaRecord(models.Model):
     @property
     def large_rendition(self) -> "Rendition | None":
         return self.rendition("736x")
+
+    def srcset(self, names: tuple[str, ...], format: str | None = None) -> str:
+        """A srcset of the named widths, skipping duplicates where the source was smaller."""
+        candidates: dict[int, str] = {}
+        for name in names:
+            rendition = self.rendition(name, format)
+            if rendition is not None:
+                candidates.setdefault(rendition.width, rendition.url)
+        return ", ".join(f"{url} {width}w" for width, url in sorted(candidates.items()))
+
+    @property
+    def webp_srcset(self) -> str:
+        return self.srcset(GRID_WIDTHS, "WEBP")
+
+    @property
+    def jpeg_srcset(self) -> str:
+        return self.srcset(GRID_WIDTHS)
+
+    @property
+    def detail_webp_srcset(self) -> str:
+        return self.srcset(DETAIL_WIDTHS, "WEBP")
+
+    @property
+    def detail_srcset(self) -> str:
+        return self.srcset(DETAIL_WIDTHS)
 
 
 class Rendition(models.Model):
@@ -99,3 +137,7 @@ class Rendition(models.Model):
     @property
     def url(self) -> str:
         return self.file.url
+
+    @property
+    def mime_type(self) -> str:
+        return f"image/{self.format.lower()}"

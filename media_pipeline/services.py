@@ -20,12 +20,18 @@ from media_pipeline.storage import (
 
 logger = logging.getLogger(__name__)
 
-# The grid's width for cards, and the detail page's large image.
-RENDITION_WIDTHS = {"236x": 236, "736x": 736}
-
 
 class TransientMediaError(Exception):
     """Processing failed for a reason that may pass (storage hiccup): worth retrying."""
+
+
+def media_limits() -> imaging.Limits:
+    return imaging.Limits(
+        max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
+        max_pixels=settings.MEDIA_MAX_PIXELS,
+        max_side=settings.MEDIA_MAX_SIDE,
+        max_frames=settings.MEDIA_MAX_FRAMES,
+    )
 
 
 def _read_upload(upload: UploadedFile | bytes) -> bytes:
@@ -41,22 +47,20 @@ def media_create(*, owner: User, upload: UploadedFile | bytes) -> MediaRecord:
 
     Raises ValidationError with a message fit for the uploader when the bytes are refused; then
     nothing is stored and nothing is queued. The same bytes from the same owner return the
-    existing record.
+    existing record (and its renditions).
     """
     data = _read_upload(upload)
     try:
-        info = imaging.inspect_image(
-            data,
-            max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
-            max_pixels=settings.MEDIA_MAX_PIXELS,
-        )
+        info = imaging.inspect_image(data, media_limits())
     except imaging.ImageRejected as exc:
         raise ValidationError(str(exc), code="image_rejected") from None
     sha256 = hashlib.sha256(data).hexdigest()
     existing = MediaRecord.objects.filter(owner=owner, sha256=sha256).first()
     if existing is not None:
         return existing
-    extension = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}[info.format]
+    extension = imaging.extension_for(info.format)
+    # Content-addressed, so a rolled-back upload leaves at most a file the next identical upload
+    # reuses.
     original_name = save_immutable(originals_storage(), content_path("o", data, extension), data)
     try:
         with transaction.atomic():
@@ -94,7 +98,7 @@ def _claim(media_id: int) -> MediaRecord | None:
         if media is None or media.status in {MediaRecord.Status.READY, MediaRecord.Status.FAILED}:
             return None
         if media.attempts >= settings.MEDIA_MAX_ATTEMPTS:
-            # Earlier attempts died without reporting (killed worker): stop trying this image.
+            # Earlier attempts died without reporting (killed worker, hard time limit).
             media.status = MediaRecord.Status.FAILED
             media.error = f"gave up after {media.attempts} attempts"
             media.save(update_fields=["status", "error", "updated_at"])
@@ -105,58 +109,124 @@ def _claim(media_id: int) -> MediaRecord | None:
         return media
 
 
+def _read_original(media: MediaRecord) -> bytes:
+    try:
+        with originals_storage().open(media.original.name, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise TransientMediaError(f"original unreadable: {exc}") from exc
+
+
+def _store_renditions(
+    media: MediaRecord, outputs: list[imaging.EncodedImage]
+) -> list[tuple[imaging.EncodedImage, str]]:
+    """Write every file first; rows pointing at them are saved only once all are in place."""
+    storage = renditions_storage()
+    try:
+        return [
+            (
+                out,
+                save_immutable(storage, content_path(out.name, out.data, out.extension), out.data),
+            )
+            for out in outputs
+        ]
+    except OSError as exc:
+        raise TransientMediaError(f"could not write renditions: {exc}") from exc
+
+
+def _record_renditions(media: MediaRecord, stored: list[tuple[imaging.EncodedImage, str]]) -> None:
+    for out, name in stored:
+        Rendition.objects.update_or_create(
+            media=media,
+            name=out.name,
+            format=out.format,
+            defaults={
+                "width": out.width,
+                "height": out.height,
+                "file": name,
+                "bytes": len(out.data),
+            },
+        )
+
+
+def _signed64(value: int) -> int:
+    return value - 2**64 if value >= 2**63 else value
+
+
 def media_process(*, media_id: int) -> None:
-    """Make every rendition of one media record; safe to run again for the same id."""
+    """Make every rendition of one media record; running it again yields the same rows and files."""
     media = _claim(media_id)
     if media is None:
         return
+    data = _read_original(media)
     try:
-        with originals_storage().open(media.original.name, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise TransientMediaError(f"original unreadable: {exc}") from exc
-    try:
-        image = imaging.decode_upright(data)
-        outputs = {
-            name: imaging.render_width(image, width) for name, width in RENDITION_WIDTHS.items()
-        }
-        color = imaging.dominant_color(image)
+        processed = imaging.process_image(data)
     except imaging.ImageRejected as exc:
         media_fail(media_id=media.pk, error=str(exc))
         return
-    storage = renditions_storage()
-    try:
-        files = {
-            name: save_immutable(storage, content_path(name, out.data, out.extension), out.data)
-            for name, out in outputs.items()
-        }
-    except OSError as exc:
-        raise TransientMediaError(f"could not write renditions: {exc}") from exc
+    stored = _store_renditions(media, processed.renditions)
+    made = {(out.name, out.format) for out in processed.renditions}
     with transaction.atomic():
-        for name, out in outputs.items():
-            Rendition.objects.update_or_create(
-                media=media,
-                name=name,
-                format=out.format,
-                defaults={
-                    "width": out.width,
-                    "height": out.height,
-                    "file": files[name],
-                    "bytes": len(out.data),
-                },
-            )
+        _record_renditions(media, stored)
+        # Sizes that are no longer made (after a change of specs) go; AVIF has its own task.
+        stale = [
+            r.pk for r in media.renditions.exclude(format="AVIF") if (r.name, r.format) not in made
+        ]
+        Rendition.objects.filter(pk__in=stale).delete()
         MediaRecord.objects.filter(pk=media.pk).update(
             status=MediaRecord.Status.READY,
-            dominant_color=color,
+            width=processed.width,
+            height=processed.height,
+            has_alpha=processed.has_alpha,
+            dominant_color=processed.dominant_color,
+            placeholder=processed.placeholder,
+            phash=_signed64(processed.phash),
             error="",
             updated_at=timezone.now(),
         )
+        if settings.MEDIA_AVIF:
+            transaction.on_commit(lambda: media_enqueue_avif(media_id=media.pk))
+
+
+def media_enqueue_avif(*, media_id: int) -> None:
+    from media_pipeline.tasks import make_avif_task
+
+    try:
+        make_avif_task.delay(media_id)
+    except Exception:  # optional work: a broker outage only delays smaller files
+        logger.warning("could not enqueue AVIF for media %s", media_id, exc_info=True)
+
+
+def media_make_avif(*, media_id: int) -> None:
+    """Add AVIF renditions to a ready media record (idempotent, like media_process)."""
+    media = MediaRecord.objects.filter(pk=media_id, status=MediaRecord.Status.READY).first()
+    if media is None:
+        return
+    try:
+        outputs = imaging.encode_avif(_read_original(media))
+    except imaging.ImageRejected as exc:
+        logger.warning("no AVIF for media %s: %s", media_id, exc)
+        return
+    stored = _store_renditions(media, outputs)
+    with transaction.atomic():
+        _record_renditions(media, stored)
 
 
 def media_fail(*, media_id: int, error: str) -> None:
     MediaRecord.objects.filter(pk=media_id).exclude(status=MediaRecord.Status.READY).update(
         status=MediaRecord.Status.FAILED, error=error[:500], updated_at=timezone.now()
     )
+
+
+def media_reprocess(*, media_id: int) -> MediaRecord | None:
+    """Make the renditions again from the original (after a change of sizes or encoders)."""
+    updated = MediaRecord.objects.filter(pk=media_id).update(
+        status=MediaRecord.Status.QUEUED, attempts=0, error="", updated_at=timezone.now()
+    )
+    if not updated:
+        return None
+    media_process(media_id=media_id)
+    return MediaRecord.objects.get(pk=media_id)
 
 
 def media_sweep_stuck() -> list[int]:
@@ -166,7 +236,9 @@ def media_sweep_stuck() -> list[int]:
         MediaRecord.objects.filter(
             status__in=[MediaRecord.Status.QUEUED, MediaRecord.Status.PROCESSING],
             updated_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:1000]
+        )
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:1000]
     )
     for media_id in stuck:
         media_enqueue(media_id=media_id)

@@ -135,6 +135,14 @@ def test_worker_and_beat_run_the_catalog_celery_app():
         assert name in command
 
 
+def test_the_worker_consumes_every_queue_tasks_are_routed_to():
+    command = command_words("worker")
+    consumed = set(command[command.index("--queues") + 1].split(","))
+    app = importlib.import_module("catalog.celery").app
+    routed = {route["queue"] for route in app.conf.task_routes.values()}
+    assert routed and routed | {app.conf.task_default_queue} <= consumed
+
+
 def test_the_celery_app_schedules_only_tasks_the_worker_registers():
     app = find_app(celery_app_name(command_words("beat")))
     assert app is importlib.import_module("catalog.celery").app

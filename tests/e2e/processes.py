@@ -228,6 +228,8 @@ def worker_process(
             "INFO",
             "--concurrency",
             str(concurrency),
+            "--queues",
+            "celery,media_low",
             "--hostname",
             f"e2e-{uuid.uuid4().hex[:8]}@%h",
             # Neither is needed for one worker, and both wait on or talk to other nodes.

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,7 +9,12 @@ from django.utils import timezone
 from PIL import Image
 
 from media_pipeline.models import MediaRecord, Rendition
-from media_pipeline.services import media_create, media_process, media_sweep_stuck
+from media_pipeline.services import (
+    media_create,
+    media_process,
+    media_reprocess,
+    media_sweep_stuck,
+)
 from tests.factories import unique_jpeg
 from tests.images import jpeg_bytes
 
@@ -30,19 +36,47 @@ def test_an_upload_is_kept_privately_and_queued(
     assert files_under(media_storage / "media") == []
 
 
-def test_processing_makes_grid_and_large_renditions(user, media_storage):
+def test_processing_records_every_rendition_and_the_media_facts(user, media_storage):
     media = media_create(owner=user, upload=jpeg_bytes(1000, 800))
     media_process(media_id=media.pk)
     media.refresh_from_db()
     assert media.status == "ready" and media.attempts == 1
     assert media.dominant_color.startswith("#") and len(media.dominant_color) == 7
-    sizes = {(r.name, r.width, r.height) for r in media.renditions.all()}
-    assert sizes == {("236x", 236, 189), ("736x", 736, 589)}
+    assert media.placeholder.startswith("data:image/webp;base64,")
+    assert media.phash is not None and -(2**63) <= media.phash < 2**63
+    made = {(r.name, r.format): (r.width, r.height) for r in media.renditions.all()}
+    assert made[("236x", "JPEG")] == made[("236x", "WEBP")] == (236, 189)
+    assert made[("1200x", "JPEG")] == (1000, 800)
+    assert made[("150x150", "WEBP")] == (150, 150)
+    assert len(made) == 14
     for rendition in media.renditions.all():
         path = media_storage / "media" / rendition.file.name
         assert Image.open(path).size == (rendition.width, rendition.height)
         assert path.stat().st_size == rendition.bytes
-        assert rendition.file.name.startswith(f"{rendition.name}/")
+        assert re.fullmatch(
+            rf"{rendition.name}/[0-9a-f]{{2}}/[0-9a-f]{{2}}/[0-9a-f]{{2}}/[0-9a-f]{{64}}\.(jpg|webp)",
+            rendition.file.name,
+        )
+
+
+def test_width_and_height_become_the_upright_ones(user):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    media = media_create(owner=user, upload=jpeg_bytes(400, 200, exif=exif.tobytes()))
+    assert (media.width, media.height) == (200, 400)
+    media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert (media.width, media.height) == (200, 400)
+    assert (media.grid_rendition.width, media.grid_rendition.height) == (200, 400)
+
+
+def test_reprocessing_a_ready_record_makes_the_same_files(user, media_storage):
+    media = media_create(owner=user, upload=jpeg_bytes(640, 480))
+    media_process(media_id=media.pk)
+    before = sorted(Rendition.objects.values_list("name", "format", "file"))
+    reprocessed = media_reprocess(media_id=media.pk)
+    assert reprocessed.status == "ready" and reprocessed.attempts == 1
+    assert sorted(Rendition.objects.values_list("name", "format", "file")) == before
 
 
 def test_processing_again_changes_nothing(user, media_storage):
@@ -79,9 +113,17 @@ def test_a_refused_upload_stores_nothing_and_queues_nothing(
     assert callbacks == []
 
 
-def test_an_image_that_cannot_be_decoded_ends_failed_with_a_message(user):
+def test_a_truncated_upload_is_refused_before_anything_is_stored(user, media_storage):
     data = jpeg_bytes(600, 600)
-    media = media_create(owner=user, upload=data[: len(data) // 3])
+    with pytest.raises(ValidationError, match="JPEG file is damaged or incomplete"):
+        media_create(owner=user, upload=data[: len(data) // 3])
+    assert MediaRecord.objects.count() == 0 and files_under(media_storage) == []
+
+
+def test_an_original_that_no_longer_decodes_ends_failed_with_a_message(user, media_storage):
+    data = jpeg_bytes(600, 600)
+    media = media_create(owner=user, upload=data)
+    (media_storage / "originals" / media.original.name).write_bytes(data[: len(data) // 3])
     media_process(media_id=media.pk)
     media.refresh_from_db()
     assert media.status == "failed"
@@ -111,3 +153,23 @@ def test_the_sweeper_finishes_media_stuck_in_the_queue(user, settings):
     stuck.refresh_from_db()
     fresh.refresh_from_db()
     assert (stuck.status, fresh.status) == ("ready", "queued")
+
+
+def test_avif_renditions_follow_when_the_setting_is_on(
+    user, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_AVIF = True
+    media = media_create(owner=user, upload=jpeg_bytes(800, 600))
+    with django_capture_on_commit_callbacks(execute=True):
+        media_process(media_id=media.pk)
+    avif = {(r.name, r.width, r.height) for r in media.renditions.filter(format="AVIF")}
+    assert ("736x", 736, 552) in avif and len(avif) == 7
+    media_process(media_id=media.pk)  # already ready: nothing more happens
+    assert media.renditions.count() == 21
+
+
+def test_no_avif_is_made_when_the_setting_is_off(user, django_capture_on_commit_callbacks):
+    media = media_create(owner=user, upload=jpeg_bytes(300, 200))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        media_process(media_id=media.pk)
+    assert callbacks == [] and not media.renditions.filter(format="AVIF").exists()
