@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format lock install clean
+.PHONY: run test lint format lock install clean bench-pipeline
 
 install: $(INSTALLED)
 
@@ -46,3 +46,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
+
+# The media pipeline against naive Pillow, libvips and the decode+encode floor, one core each;
+# installs the wallpaper corpus, libvips/pyvips and numpy when missing. See BENCHMARKS.md.
+bench-pipeline: $(INSTALLED)
+	$(BIN)/python -m bench.pipeline $(BENCH_ARGS)

@@ -54,3 +54,40 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+class AccessToken(models.Model):
+    """A personal access token for the API, stored as a hash: the token itself is shown once."""
+
+    class Scope(models.TextChoices):
+        BOARDS_READ = "boards:read", "See your public boards, sections and their pins"
+        BOARDS_READ_SECRET = "boards:read_secret", "See your secret boards"
+        BOARDS_WRITE = "boards:write", "Create, update and delete your public boards"
+        BOARDS_WRITE_SECRET = "boards:write_secret", "Create, update and delete secret boards"
+        PINS_READ = "pins:read", "See your public pins"
+        PINS_READ_SECRET = "pins:read_secret", "See your pins on secret boards"
+        PINS_WRITE = "pins:write", "Create, update and delete your public pins"
+        PINS_WRITE_SECRET = "pins:write_secret", "Create, update and delete pins on secret boards"
+        USER_ACCOUNTS_READ = "user_accounts:read", "See your account"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=100)
+    # SHA-256 of the whole token: enough for a random 256-bit secret, and fast to look up.
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(
+        max_length=16, help_text="The token's first characters, to tell it apart."
+    )
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Serves the settings page list: WHERE user_id = ? ORDER BY created_at DESC
+            models.Index(fields=["user", "-created_at"], name="token_user_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,9 +1,9 @@
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from boards.models import Board
+from boards.models import Board, BoardSection
 
 
 def board_visibility_q(user: User | AnonymousUser, *, via: str = "") -> Q:
@@ -43,3 +43,59 @@ def board_for_page(*, username: str, slug: str, viewer: User | AnonymousUser) ->
         owner__username__iexact=username,
         slug=slug,
     )
+
+
+MAX_ID = 2**63 - 1
+COVER_PINS = 4
+
+
+def parse_id(raw: str) -> int | None:
+    """A path id as v5 sends it (a numeric string); None when it cannot name a row."""
+    if not raw.isdigit() or len(raw) > 19 or not 0 < int(raw) <= MAX_ID:
+        return None
+    return int(raw)
+
+
+def with_api_data(boards: QuerySet[Board]) -> QuerySet[Board]:
+    """Pin counts and up to four cover pins (with their renditions) in a constant number of
+    queries, whatever the page size."""
+    from media_pipeline.models import Rendition
+    from pins.models import Pin
+
+    cover = (
+        Pin.objects.select_related("media")
+        .prefetch_related(
+            Prefetch("media__renditions", queryset=Rendition.objects.filter(name="236x"))
+        )
+        .order_by("-id")
+    )
+    return (
+        boards.select_related("owner")
+        .annotate(pin_count=Count("pins", distinct=True))
+        .prefetch_related(Prefetch("pins", queryset=cover[:COVER_PINS], to_attr="cover_pins"))
+    )
+
+
+def board_visible(*, board_id: str, viewer: User | AnonymousUser) -> Board | None:
+    key = parse_id(board_id)
+    if key is None:
+        return None
+    return with_api_data(boards_visible_to(viewer)).filter(pk=key).first()
+
+
+def boards_owned_by(*, owner: User, viewer: User | AnonymousUser) -> QuerySet[Board]:
+    return with_api_data(boards_visible_to(viewer).filter(owner=owner))
+
+
+def boards_matching(boards: QuerySet[Board], query: str) -> QuerySet[Board]:
+    words = query.split()
+    for word in words:
+        boards = boards.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    return boards
+
+
+def section_of(*, board: Board, section_id: str) -> BoardSection | None:
+    key = parse_id(section_id)
+    if key is None:
+        return None
+    return BoardSection.objects.select_related("board").filter(board=board, pk=key).first()

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from accounts.models import User
-from boards.models import Board
+from boards.models import Board, BoardSection
 
 MAX_SLUG_ATTEMPTS = 50
 
@@ -29,8 +29,9 @@ def board_create(
     privacy: str = Board.Privacy.PUBLIC,
 ) -> Board:
     """Create a board with a slug unique to its owner; a name the owner already uses is refused."""
+    _ensure_privacy_allowed(privacy)
     board = Board(owner=owner, name=name.strip(), description=description.strip(), privacy=privacy)
-    board.full_clean(exclude=["slug", "owner"], validate_constraints=False)
+    board.full_clean(exclude=["slug", "owner"], validate_unique=False, validate_constraints=False)
     # "Trips!" and "trips" slugify alike, so a taken slug moves on to "trips-2" and so on, while
     # the same name (case aside) is the owner's mistake and gets a message.
     for slug in _slug_candidates(board.name):
@@ -45,3 +46,94 @@ def board_create(
                     {"name": f"You already have a board named “{board.name}”."}
                 ) from None
     raise ValidationError({"name": "Too many boards with a similar name; choose another name."})
+
+
+def _ensure_privacy_allowed(privacy: str) -> None:
+    if privacy not in Board.Privacy.values:
+        raise ValidationError(
+            {"privacy": f"privacy must be one of {', '.join(Board.Privacy.values)}."}
+        )
+
+
+@transaction.atomic
+def board_update(
+    *,
+    board: Board,
+    user: User,
+    name: str | None = None,
+    description: str | None = None,
+    privacy: str | None = None,
+) -> Board:
+    """Change a board's name (its slug follows), description or privacy; None leaves a field."""
+    ensure_can_write(board, user)
+    if privacy is not None:
+        _ensure_privacy_allowed(privacy)
+        board.privacy = privacy
+    if description is not None:
+        board.description = description.strip()
+    renamed = name is not None and name.strip() != board.name
+    if renamed:
+        board.name = name.strip()
+    board.full_clean(exclude=["slug", "owner"], validate_unique=False, validate_constraints=False)
+    if not renamed:
+        board.save()
+        return board
+    for slug in _slug_candidates(board.name):
+        board.slug = slug
+        try:
+            with transaction.atomic():
+                board.save()
+                return board
+        except IntegrityError:
+            taken = Board.objects.filter(owner=board.owner_id, name__iexact=board.name)
+            if taken.exclude(pk=board.pk).exists():
+                raise ValidationError(
+                    {"name": f"You already have a board named “{board.name}”."}
+                ) from None
+    raise ValidationError({"name": "Too many boards with a similar name; choose another name."})
+
+
+@transaction.atomic
+def board_delete(*, board: Board, user: User) -> None:
+    """Delete a board with its sections and pins; saves of its pins elsewhere stay."""
+    ensure_can_write(board, user)
+    board.delete()
+
+
+@transaction.atomic
+def section_create(*, board: Board, user: User, name: str) -> BoardSection:
+    ensure_can_write(board, user)
+    section = BoardSection(board=board, name=name.strip())
+    section.full_clean(exclude=["board", "position"], validate_constraints=False)
+    last = board.sections.order_by("-position").values_list("position", flat=True).first()
+    section.position = 0 if last is None else last + 1
+    try:
+        with transaction.atomic():
+            section.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"name": f"This board already has a section named “{section.name}”."}
+        ) from None
+    return section
+
+
+@transaction.atomic
+def section_update(*, section: BoardSection, user: User, name: str) -> BoardSection:
+    ensure_can_write(section.board, user)
+    section.name = name.strip()
+    section.full_clean(exclude=["board", "position"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            section.save(update_fields=["name"])
+    except IntegrityError:
+        raise ValidationError(
+            {"name": f"This board already has a section named “{section.name}”."}
+        ) from None
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: BoardSection, user: User) -> None:
+    """Delete a section; its pins stay on the board, outside any section."""
+    ensure_can_write(section.board, user)
+    section.delete()

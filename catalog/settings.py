@@ -5,6 +5,7 @@ in-process after commit, files under `var/`. Set `DATABASE_URL` and `REDIS_URL` 
 a real Celery worker.
 """
 
+import ipaddress
 import secrets
 from pathlib import Path
 from urllib.parse import urlparse
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "catalog",
     "accounts",
     "boards",
@@ -169,13 +172,28 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 
 # Upload limits, checked from the file header before any pixel is decoded.
 MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
-MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 50_000_000, minimum=1)
+# Pillow refuses to open anything over twice its own 89.5 MP guard, so that is the ceiling.
+MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 50_000_000, minimum=1, maximum=178_000_000)
 MEDIA_MAX_SIDE = env_int("MEDIA_MAX_SIDE", 20_000, minimum=16)
 MEDIA_MAX_FRAMES = env_int("MEDIA_MAX_FRAMES", 1_000, minimum=1)
 # AVIF renditions: about a fifth smaller than WebP at about ten times the encode cost, so they are
 # made by a separate task on the low-priority queue once the JPEG/WebP set is ready.
 MEDIA_AVIF = env_bool("MEDIA_AVIF", False)
-DATA_UPLOAD_MAX_MEMORY_SIZE = MEDIA_MAX_UPLOAD_BYTES + 1024 * 1024
+# A base64 image in a JSON body is 4/3 of its bytes; anything larger is answered 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MEDIA_MAX_UPLOAD_BYTES * 4 // 3 + 1024 * 1024
+
+
+def _networks(raw: str) -> list:
+    return [ipaddress.ip_network(part.strip()) for part in raw.split(",") if part.strip()]
+
+
+# Private networks the image_url fetch may reach (an intranet, or tests); public ones always.
+MEDIA_FETCH_ALLOWED_NETWORKS = env_parsed(
+    "MEDIA_FETCH_ALLOWED_NETWORKS",
+    _networks,
+    [],
+    expected="comma-separated networks such as 10.1.0.0/16,127.0.0.1/32",
+)
 
 # Celery. Without REDIS_URL, tasks run in-process once the transaction that queued them commits,
 # so the embedded default needs no broker; with it, a real worker does the work.
@@ -227,9 +245,64 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "catalog.api.auth.BearerTokenAuthentication",
+        "catalog.api.auth.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["catalog.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "catalog.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+
+def _rate(raw: str) -> str:
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period not in {"second", "minute", "hour", "day", "s", "m", "h", "d"}:
+        raise ValueError("")
+    return raw
+
+
+# Requests per token (or user, or address when anonymous) for reads, writes, and uploads and
+# URL fetches.
+API_THROTTLE_RATES = {
+    "api_read": env_parsed("API_RATE_READ", _rate, "600/minute", expected="N/minute or N/hour"),
+    "api_write": env_parsed("API_RATE_WRITE", _rate, "120/minute", expected="N/minute or N/hour"),
+    "api_upload": env_parsed("API_RATE_UPLOAD", _rate, "30/minute", expected="N/minute or N/hour"),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "catalog API",
+    "DESCRIPTION": "Pinterest API v5 compatible endpoints for pins, boards, sections and media.",
+    "VERSION": "5.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v5",
+    "SERVERS": [{"url": "/api/v5"}],
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catalog.api.schema.add_error_responses",
+    ],
 }
 
 # Security headers. HTTPS-only settings switch on with SECURE_COOKIES behind a TLS proxy.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/v5/", include("catalog.api.urls")),
     path("", include("pins.urls")),
 ]
 if settings.SERVE_MEDIA:

@@ -48,6 +48,10 @@ class ImageRejected(ValueError):
     """The bytes are not an image we accept; the message is fit to show the uploader."""
 
 
+class ImageTooLarge(ImageRejected):
+    """Refused for its size in bytes alone (an API answers 413)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = 20 * MEGABYTE
@@ -135,15 +139,46 @@ def extension_for(format: str) -> str:
 
 
 def _open(data: bytes) -> Image.Image:
-    """Open from the header only; Pillow's decompression-bomb warning is an error here."""
+    """Open from the header only. Our Limits, checked from the header, are the bomb guard:
+    Pillow's warning (from 89.5 MP) is ignored, its error (from twice that) stays a backstop."""
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         return Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+
+
+def _format(image: Image.Image) -> str:
+    # Pillow names a JPEG that carries MPF images (a preview, an Ultra HDR gain map) "MPO".
+    return "JPEG" if image.format == "MPO" else image.format
+
+
+_SIGNATURES = {
+    b"\xff\xd8\xff": "JPEG",
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+}
+
+
+def _claimed_format(data: bytes) -> str | None:
+    """The format the magic bytes claim, for files too damaged for Pillow to open."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return next((kind for magic, kind in _SIGNATURES.items() if data.startswith(magic)), None)
 
 
 def _orientation(image: Image.Image) -> int:
     try:
-        value = image.getexif().get(_EXIF_ORIENTATION, 1)
+        if image.format == "PNG":
+            # Pillow's getexif() decodes a whole PNG to look for a late eXIf chunk; the header's
+            # is enough here.
+            raw = image.info.get("exif")
+            if not raw:
+                return 1
+            exif = Image.Exif()
+            exif.load(raw)
+            value = exif.get(_EXIF_ORIENTATION, 1)
+        else:
+            value = image.getexif().get(_EXIF_ORIENTATION, 1)
     except _DECODE_ERRORS:
         return 1
     return value if value in _UPRIGHT else 1
@@ -152,14 +187,41 @@ def _orientation(image: Image.Image) -> int:
 def _png_is_complete(data: bytes) -> bool:
     """Walk the chunk chain (no decompression) and require it to reach IEND."""
     position = 8
+    has_pixels = False
     while position + 8 <= len(data):
         (length,) = struct.unpack(">I", data[position : position + 4])
         kind = data[position + 4 : position + 8]
         position += 12 + length
         if position > len(data):
             return False
+        has_pixels = has_pixels or kind == b"IDAT"
         if kind == b"IEND":
+            return has_pixels
+    return False
+
+
+def _gif_is_complete(data: bytes) -> bool:
+    """Walk the block chain (no decompression) and require it to reach the trailer."""
+    if len(data) < 13:
+        return False
+    flags = data[10]
+    position = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    while position < len(data):
+        block = data[position]
+        if block == 0x3B:  # trailer
             return True
+        if block == 0x21:  # extension: label, then sub-blocks
+            position += 2
+        elif block == 0x2C:  # image descriptor, optional local colour table, LZW code size
+            if position + 10 > len(data):
+                return False
+            local = data[position + 9]
+            position += 10 + (3 << ((local & 7) + 1) if local & 0x80 else 0) + 1
+        else:
+            return False
+        while position < len(data) and data[position]:
+            position += data[position] + 1
+        position += 1  # the zero-length terminator
     return False
 
 
@@ -170,7 +232,7 @@ def _webp_is_complete(data: bytes) -> bool:
 
 def _decodes_fully(image: Image.Image) -> bool:
     try:
-        if image.format == "JPEG":
+        if _format(image) == "JPEG":
             # DCT scaling to 1/8 still reads every entropy-coded byte, at a fraction of the cost.
             image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
         image.load()
@@ -184,24 +246,29 @@ def _is_complete(image: Image.Image, data: bytes) -> bool:
         return _png_is_complete(data)
     if image.format == "WEBP":
         return _webp_is_complete(data)
+    if image.format == "GIF":
+        return _gif_is_complete(data) and _decodes_fully(image)
     return _decodes_fully(image)
 
 
 def inspect_image(data: bytes, limits: Limits) -> ImageInfo:
     """Identify the format and size, refusing what we will not process, before any full decode."""
     if len(data) > limits.max_bytes:
-        raise ImageRejected(f"file over {limits.max_bytes / MEGABYTE:g} MB")
+        raise ImageTooLarge(f"file over {limits.max_bytes / MEGABYTE:g} MB")
     if not data:
         raise ImageRejected("empty file: not an image")
     megapixels = f"{limits.max_pixels / 1_000_000:g} megapixels"
     try:
         image = _open(data)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise ImageRejected(f"image larger than {megapixels}") from None
     except _DECODE_ERRORS:
+        claimed = _claimed_format(data)
+        if claimed is not None:
+            raise ImageRejected(f"{claimed} file is damaged or incomplete") from None
         raise ImageRejected("not an image: upload a JPEG, PNG, GIF or WebP file") from None
     with image:
-        kind, width, height = image.format, image.width, image.height
+        kind, width, height = _format(image), image.width, image.height
         if width < 1 or height < 1:
             raise ImageRejected(f"{kind} with no pixels")
         if width * height > limits.max_pixels:
@@ -209,7 +276,8 @@ def inspect_image(data: bytes, limits: Limits) -> ImageInfo:
         if max(width, height) > limits.max_side:
             raise ImageRejected(f"{kind} longer than {limits.max_side} pixels on a side")
         try:
-            frames = getattr(image, "n_frames", 1)
+            # An MPO's extra images are previews or gain maps, not frames that are shown.
+            frames = 1 if kind == "JPEG" else getattr(image, "n_frames", 1)
         except _DECODE_ERRORS:
             raise ImageRejected(f"{kind} file is damaged or incomplete") from None
         if frames > limits.max_frames:
@@ -247,6 +315,8 @@ def _sixteen_bit_to_eight(image: Image.Image) -> Image.Image:
 def _working_mode(image: Image.Image) -> Image.Image:
     """Bring any decoded mode to L, RGB, RGBA or CMYK (the last is colour-managed later)."""
     mode = image.mode
+    if mode in {"L", "RGB"} and "transparency" in image.info:
+        return image.convert("RGBA")  # a tRNS colour key: that one colour is transparent
     if mode in {"L", "RGB", "RGBA", "CMYK"}:
         return image
     if mode.startswith("I;16") or mode == "I":
@@ -294,7 +364,7 @@ def decode_upright(data: bytes, *, at_least: tuple[int, int] | None = None) -> I
         with _open(data) as image:
             orientation = _orientation(image)
             icc_profile = image.info.get("icc_profile")
-            if at_least is not None and image.format == "JPEG":
+            if at_least is not None and _format(image) == "JPEG":
                 want = at_least[::-1] if orientation in _SWAPS_AXES else at_least
                 image.draft(None, want)
             image.load()
@@ -467,7 +537,9 @@ PLACEHOLDER_WIDTH = 16
 
 def placeholder_data_uri(image: Image.Image) -> str:
     """A ~16 px WebP preview as a data: URI, shown blurred while the real image loads."""
-    tiny = _fit_width(image, PLACEHOLDER_WIDTH)
+    tiny = image.copy()
+    # Capped in height too, so a very tall image does not get a long placeholder.
+    tiny.thumbnail((PLACEHOLDER_WIDTH, PLACEHOLDER_WIDTH * 2), Image.Resampling.BILINEAR)
     if tiny.mode not in {"RGB", "RGBA"}:
         tiny = tiny.convert("RGB")
     output = io.BytesIO()

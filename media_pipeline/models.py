@@ -27,12 +27,15 @@ class MediaRecord(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media"
     )
-    # Kept private, as uploaded: renditions are what the world sees.
-    original = models.FileField(storage=_originals_storage, max_length=255)
-    sha256 = models.CharField(max_length=64)
-    format = models.CharField(max_length=4, choices=Format)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
+    # Kept private, as uploaded: renditions are what the world sees. Empty until a media
+    # created from a URL has been fetched by the worker.
+    original = models.FileField(storage=_originals_storage, max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    source_url = models.CharField(max_length=2048, blank=True)
+    format = models.CharField(max_length=4, choices=Format, blank=True)
+    # Upright pixel size; 0 until known (a URL not fetched yet).
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     error = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -48,13 +51,22 @@ class MediaRecord(models.Model):
     class Meta:
         constraints = [
             # The same bytes from the same owner reuse one record and one set of files.
-            models.UniqueConstraint(fields=["owner", "sha256"], name="media_owner_sha256_unique"),
+            models.UniqueConstraint(
+                fields=["owner", "sha256"],
+                condition=~models.Q(sha256=""),
+                name="media_owner_sha256_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["queued", "processing", "ready", "failed"]),
                 name="media_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(width__gt=0, height__gt=0), name="media_dimensions_positive"
+                condition=models.Q(width__gt=0, height__gt=0) | ~models.Q(status="ready"),
+                name="media_ready_has_dimensions",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(original="") | ~models.Q(source_url=""),
+                name="media_has_original_or_source_url",
             ),
         ]
         indexes = [

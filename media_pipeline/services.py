@@ -53,7 +53,8 @@ def media_create(*, owner: User, upload: UploadedFile | bytes) -> MediaRecord:
     try:
         info = imaging.inspect_image(data, media_limits())
     except imaging.ImageRejected as exc:
-        raise ValidationError(str(exc), code="image_rejected") from None
+        code = "too_large" if isinstance(exc, imaging.ImageTooLarge) else "image_rejected"
+        raise ValidationError(str(exc), code=code) from None
     sha256 = hashlib.sha256(data).hexdigest()
     existing = MediaRecord.objects.filter(owner=owner, sha256=sha256).first()
     if existing is not None:
@@ -77,6 +78,67 @@ def media_create(*, owner: User, upload: UploadedFile | bytes) -> MediaRecord:
         return MediaRecord.objects.get(owner=owner, sha256=sha256)
     media_id = media.pk
     transaction.on_commit(lambda: media_enqueue(media_id=media_id))
+    return media
+
+
+def media_create_from_url(*, owner: User, url: str) -> MediaRecord:
+    """A media record for an image the worker will fetch; the URL's syntax is checked now, its
+    address and answer when it is fetched (the guarded fetch)."""
+    from media_pipeline.fetch import FetchRefused, validate_url
+
+    try:
+        validate_url(url)
+    except FetchRefused as exc:
+        raise ValidationError({"url": str(exc)}) from None
+    media = MediaRecord.objects.create(owner=owner, source_url=url)
+    media_id = media.pk
+    transaction.on_commit(lambda: media_enqueue(media_id=media_id))
+    return media
+
+
+def _fetch_original(media: MediaRecord) -> MediaRecord | None:
+    """Fetch a URL media's bytes and make them its original.
+
+    Returns the record to process: this one, or the owner's existing record for the same bytes
+    (the pins move to it), or None when the URL is refused (the record is then failed).
+    """
+    from media_pipeline.fetch import FetchFailed, FetchRefused, fetch_image
+
+    try:
+        fetched = fetch_image(
+            media.source_url,
+            max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
+            allowed_networks=settings.MEDIA_FETCH_ALLOWED_NETWORKS,
+        )
+        info = imaging.inspect_image(fetched.data, media_limits())
+    except (FetchRefused, imaging.ImageRejected) as exc:
+        media_fail(media_id=media.pk, error=str(exc))
+        return None
+    except FetchFailed as exc:
+        raise TransientMediaError(str(exc)) from exc
+    data = fetched.data
+    sha256 = hashlib.sha256(data).hexdigest()
+    name = save_immutable(
+        originals_storage(), content_path("o", data, imaging.extension_for(info.format)), data
+    )
+    with transaction.atomic():
+        existing = (
+            MediaRecord.objects.select_for_update()
+            .filter(owner=media.owner_id, sha256=sha256)
+            .exclude(pk=media.pk)
+            .first()
+        )
+        if existing is not None:
+            # The owner already has these bytes: share that record and its renditions.
+            media.pins.update(media=existing)
+            MediaRecord.objects.filter(pk=media.pk).delete()
+            if existing.status != MediaRecord.Status.READY:
+                transaction.on_commit(lambda: media_enqueue(media_id=existing.pk))
+            return None
+        MediaRecord.objects.filter(pk=media.pk).update(
+            original=name, sha256=sha256, format=info.format, width=info.width, height=info.height
+        )
+    media.refresh_from_db()
     return media
 
 
@@ -158,6 +220,10 @@ def media_process(*, media_id: int) -> None:
     media = _claim(media_id)
     if media is None:
         return
+    if not media.original:
+        media = _fetch_original(media)
+        if media is None:
+            return
     data = _read_original(media)
     try:
         processed = imaging.process_image(data)

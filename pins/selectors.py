@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -57,3 +57,25 @@ def grid_page(pins: QuerySet[Pin], *, before: str | None, size: int = GRID_PAGE_
     has_more = len(batch) > size
     batch = batch[:size]
     return GridPage(pins=batch, next_before=batch[-1].pk if has_more else None)
+
+
+def pins_with_card_data(pins: QuerySet[Pin]) -> QuerySet[Pin]:
+    return _with_card_data(pins)
+
+
+def pin_visible(*, pin_id: str, viewer: User | AnonymousUser) -> Pin | None:
+    if not pin_id.isdigit() or len(pin_id) > 19 or not 0 < int(pin_id) <= MAX_ID:
+        return None
+    return _with_card_data(pins_visible_to(viewer)).filter(pk=int(pin_id)).first()
+
+
+def pins_matching(pins: QuerySet[Pin], query: str) -> QuerySet[Pin]:
+    """Every word in the title, description, alt text or board name (full-text search later)."""
+    for word in query.split():
+        pins = pins.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(alt_text__icontains=word)
+            | Q(board__name__icontains=word)
+        )
+    return pins

@@ -10,7 +10,7 @@ share that queue, so concurrent runs each need a REDIS_URL database of their own
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -25,6 +25,7 @@ from tests.e2e.processes import (
     free_port,
     gunicorn_process,
     purge_queue,
+    redis_process,
     run,
     worker_process,
 )
@@ -150,3 +151,78 @@ def celery_worker(
 @pytest.fixture
 def http(site: Site) -> Client:
     return site.client()
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of the test's own, which the test may stop and start again."""
+
+    process: ManagedProcess
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+@pytest.fixture
+def private_redis(
+    request: pytest.FixtureRequest, tmp_path: Path, logs_dir: Path
+) -> Iterator[PrivateRedis]:
+    """A memory-only redis-server on a free port: a broker the test can take down."""
+    data_dir = tmp_path / "redis"
+    data_dir.mkdir()
+    port = free_port()
+    process = redis_process(port=port, log_path=logs_dir / "redis-server.log", data_dir=data_dir)
+    process.start()
+    _track(request, process)
+    try:
+        yield PrivateRedis(process, port)
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def start_site(
+    request: pytest.FixtureRequest, logs_dir: Path
+) -> Iterator[Callable[[Mapping[str, str]], Site]]:
+    """Start gunicorn with settings of the test's choosing (`process_env` with changes)."""
+    started: list[ManagedProcess] = []
+
+    def start(env: Mapping[str, str]) -> Site:
+        port = free_port()
+        log_path = logs_dir / f"gunicorn-{len(started) + 1}.log"
+        process = gunicorn_process(env=env, log_path=log_path, port=port)
+        process.start()
+        _track(request, process)
+        started.append(process)
+        return Site(process, f"http://127.0.0.1:{port}")
+
+    try:
+        yield start
+    finally:
+        for process in reversed(started):
+            process.stop()
+
+
+@pytest.fixture
+def start_worker(
+    request: pytest.FixtureRequest, logs_dir: Path
+) -> Iterator[Callable[..., ManagedProcess]]:
+    """Start Celery workers with settings of the test's choosing, each on an emptied queue."""
+    started: list[ManagedProcess] = []
+
+    def start(env: Mapping[str, str], *, concurrency: int = 1) -> ManagedProcess:
+        purge_queue(env=env)
+        log_path = logs_dir / f"celery-worker-{len(started) + 1}.log"
+        worker = worker_process(env=env, log_path=log_path, concurrency=concurrency)
+        worker.start()
+        _track(request, worker)
+        started.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in reversed(started):
+            worker.stop()

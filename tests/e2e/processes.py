@@ -268,3 +268,58 @@ def run(args: list[str], *, env: Mapping[str, str], timeout: float = 60.0) -> st
 def purge_queue(*, env: Mapping[str, str]) -> None:
     """Drop messages other runs left on the broker, so a new worker sees only this run's."""
     run(["-m", "celery", "-A", "catalog", "purge", "-f"], env=env, timeout=30)
+
+
+def redis_ping(port: int, *, timeout: float = 1.0) -> bool:
+    """Whether a Redis server on 127.0.0.1:`port` answers PING."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def redis_process(*, port: int, log_path: Path, data_dir: Path) -> ManagedProcess:
+    """A private, memory-only `redis-server` on 127.0.0.1:`port`; ready when it answers PING.
+
+    Nothing is saved to disk, so a restart (`stop()`, then `start()`) comes back empty, as a
+    broker whose data was lost would.
+    """
+    return ManagedProcess(
+        "redis-server",
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(data_dir),
+        ],
+        env=os.environ,
+        log_path=log_path,
+        ready=lambda _: redis_ping(port),
+        ready_description="PONG",
+    )
+
+
+def child_pids(pid: int) -> list[int]:
+    """The live (not zombie) child processes of `pid`, read from /proc."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        # The command name, in parentheses, may itself hold spaces and parentheses.
+        state, parent = stat[stat.rindex(")") + 2 :].split()[:2]
+        if int(parent) == pid and state != "Z":
+            children.append(int(entry.name))
+    return sorted(children)

@@ -1,0 +1,36 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.serializers import AccountSerializer
+from boards.selectors import boards_visible_to
+from catalog.api.auth import reader, require_scope
+from pins.selectors import pins_visible_to
+
+
+class UserAccountView(APIView):
+    @extend_schema(
+        operation_id="user_account/get", responses=AccountSerializer, tags=["user_account"]
+    )
+    def get(self, request: Request) -> Response:
+        require_scope(request, "user_accounts:read")
+        user = request.user
+        boards = boards_visible_to(reader(request, "boards")).filter(owner=user)
+        pins = pins_visible_to(reader(request, "pins")).filter(owner=user)
+        return Response(
+            {
+                "account_type": "PINNER",
+                "id": str(user.pk),
+                "username": user.username,
+                "about": user.about,
+                "profile_image": "",
+                "website_url": user.website_url,
+                "business_name": None,
+                "board_count": boards.count(),
+                "pin_count": pins.count(),
+                "follower_count": 0,
+                "following_count": 0,
+                "monthly_views": 0,
+            }
+        )

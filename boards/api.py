@@ -1,0 +1,284 @@
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from boards.models import Board, BoardSection
+from boards.selectors import (
+    board_visible,
+    boards_matching,
+    boards_owned_by,
+    section_of,
+)
+from boards.serializers import (
+    BoardSectionSerializer,
+    BoardSectionWriteSerializer,
+    BoardSerializer,
+    BoardUpdateSerializer,
+    BoardWriteSerializer,
+)
+from boards.services import (
+    board_create,
+    board_delete,
+    board_update,
+    section_create,
+    section_delete,
+    section_update,
+)
+from catalog.api.auth import has_scope, reader, require_scope
+from catalog.api.errors import Code, bad_request, not_found
+from catalog.api.helpers import text, validated
+from catalog.api.pagination import paginate
+from pins.selectors import pins_with_card_data
+from pins.serializers import PinSerializer
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("bookmark", str, description="Cursor from the previous page."),
+    OpenApiParameter("page_size", int, description="1 to 250, default 25."),
+]
+
+
+def paginated(item: type[serializers.Serializer], name: str) -> serializers.Serializer:
+    return inline_serializer(
+        name=name,
+        fields={
+            "items": item(many=True),
+            "bookmark": serializers.CharField(allow_null=True),
+        },
+    )
+
+
+def board_payload(request: Request, boards) -> list[dict]:
+    return BoardSerializer(boards, many=True, context={"request": request}).data
+
+
+def pin_payload(request: Request, pins) -> list[dict]:
+    return PinSerializer(pins, many=True, context={"request": request}).data
+
+
+def writer(request: Request, secret_scope: str) -> User | AnonymousUser:
+    """Who writes, for finding the target: without the secret write scope, secret boards
+    stay invisible (404) even to their owner's token."""
+    if has_scope(request, secret_scope):
+        return request.user
+    return AnonymousUser()
+
+
+def visible_board(request: Request, board_id: str, *, viewer=None) -> Board:
+    board = board_visible(board_id=board_id, viewer=viewer or reader(request, "boards"))
+    if board is None:
+        raise not_found("Board not found.", Code.BOARD_NOT_FOUND)
+    return board
+
+
+def require_board_write(request: Request, board: Board | None = None, privacy: str = "") -> None:
+    secret = privacy == Board.Privacy.SECRET or (board is not None and board.is_secret)
+    require_scope(request, "boards:write_secret" if secret else "boards:write")
+
+
+def reload_board(request: Request, board: Board) -> dict:
+    fresh = board_visible(board_id=str(board.pk), viewer=request.user)
+    return BoardSerializer(fresh, context={"request": request}).data
+
+
+def visible_section(board: Board, section_id: str) -> BoardSection:
+    section = section_of(board=board, section_id=section_id)
+    if section is None:
+        raise not_found("Board section not found.", Code.SECTION_NOT_FOUND)
+    return section
+
+
+class BoardsView(APIView):
+    @extend_schema(
+        operation_id="boards/list",
+        tags=["boards"],
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter("privacy", str, enum=["PUBLIC", "SECRET", "ALL"]),
+        ],
+        responses=paginated(BoardSerializer, "BoardPage"),
+    )
+    def get(self, request: Request) -> Response:
+        require_scope(request, "boards:read")
+        boards = boards_owned_by(owner=request.user, viewer=reader(request, "boards"))
+        privacy = request.query_params.get("privacy", "ALL")
+        if privacy not in {"PUBLIC", "SECRET", "ALL", "PROTECTED"}:
+            raise bad_request("privacy must be PUBLIC, SECRET or ALL.")
+        if privacy != "ALL":
+            boards = boards.filter(privacy=privacy)
+        page = paginate(request, boards, context=f"boards/list:{request.user.pk}:{privacy}")
+        return Response({"items": board_payload(request, page.items), "bookmark": page.bookmark})
+
+    @extend_schema(
+        operation_id="boards/create",
+        tags=["boards"],
+        request=BoardWriteSerializer,
+        responses={201: BoardSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        require_scope(request, "boards:write")
+        data = validated(BoardWriteSerializer, request.data)
+        privacy = data.get("privacy", Board.Privacy.PUBLIC)
+        require_board_write(request, privacy=privacy)
+        board = board_create(
+            owner=request.user,
+            name=data["name"],
+            description=text(data.get("description")),
+            privacy=privacy,
+        )
+        return Response(reload_board(request, board), status=status.HTTP_201_CREATED)
+
+
+class BoardView(APIView):
+    @extend_schema(operation_id="boards/get", tags=["boards"], responses=BoardSerializer)
+    def get(self, request: Request, board_id: str) -> Response:
+        if request.user.is_authenticated:
+            require_scope(request, "boards:read")
+        board = visible_board(request, board_id)
+        return Response(BoardSerializer(board, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="boards/update",
+        tags=["boards"],
+        request=BoardUpdateSerializer,
+        responses=BoardSerializer,
+    )
+    def patch(self, request: Request, board_id: str) -> Response:
+        require_scope(request, "boards:write")
+        data = validated(BoardUpdateSerializer, request.data)
+        board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
+        require_board_write(request, board, privacy=data.get("privacy", ""))
+        board = board_update(
+            board=board,
+            user=request.user,
+            name=data.get("name"),
+            description=text(data.get("description")) if "description" in data else None,
+            privacy=data.get("privacy"),
+        )
+        return Response(reload_board(request, board))
+
+    @extend_schema(operation_id="boards/delete", tags=["boards"], responses={204: None})
+    def delete(self, request: Request, board_id: str) -> Response:
+        require_scope(request, "boards:write")
+        board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
+        require_board_write(request, board)
+        board_delete(board=board, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BoardPinsView(APIView):
+    @extend_schema(
+        operation_id="boards/list_pins",
+        tags=["boards"],
+        parameters=PAGE_PARAMETERS,
+        responses=paginated(PinSerializer, "BoardPinPage"),
+    )
+    def get(self, request: Request, board_id: str) -> Response:
+        if request.user.is_authenticated:
+            require_scope(request, "pins:read")
+        board = visible_board(request, board_id)
+        pins = pins_with_card_data(board.pins.all())
+        page = paginate(request, pins, context=f"boards/list_pins:{board.pk}")
+        return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
+
+
+class SectionsView(APIView):
+    @extend_schema(
+        operation_id="board_sections/list",
+        tags=["boards"],
+        parameters=PAGE_PARAMETERS,
+        responses=paginated(BoardSectionSerializer, "BoardSectionPage"),
+    )
+    def get(self, request: Request, board_id: str) -> Response:
+        if request.user.is_authenticated:
+            require_scope(request, "boards:read")
+        board = visible_board(request, board_id)
+        page = paginate(
+            request,
+            BoardSection.objects.filter(board=board),
+            context=f"board_sections/list:{board.pk}",
+            descending=False,
+        )
+        items = [{"id": str(section.pk), "name": section.name} for section in page.items]
+        return Response({"items": items, "bookmark": page.bookmark})
+
+    @extend_schema(
+        operation_id="board_sections/create",
+        tags=["boards"],
+        request=BoardSectionWriteSerializer,
+        responses={201: BoardSectionSerializer},
+    )
+    def post(self, request: Request, board_id: str) -> Response:
+        require_scope(request, "boards:write")
+        data = validated(BoardSectionWriteSerializer, request.data)
+        board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
+        require_board_write(request, board)
+        section = section_create(board=board, user=request.user, name=data["name"])
+        return Response(
+            {"id": str(section.pk), "name": section.name}, status=status.HTTP_201_CREATED
+        )
+
+
+class SectionView(APIView):
+    @extend_schema(
+        operation_id="board_sections/update",
+        tags=["boards"],
+        request=BoardSectionWriteSerializer,
+        responses=BoardSectionSerializer,
+    )
+    def patch(self, request: Request, board_id: str, section_id: str) -> Response:
+        require_scope(request, "boards:write")
+        data = validated(BoardSectionWriteSerializer, request.data)
+        board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
+        section = visible_section(board, section_id)
+        require_board_write(request, board)
+        section = section_update(section=section, user=request.user, name=data["name"])
+        return Response({"id": str(section.pk), "name": section.name})
+
+    @extend_schema(operation_id="board_sections/delete", tags=["boards"], responses={204: None})
+    def delete(self, request: Request, board_id: str, section_id: str) -> Response:
+        require_scope(request, "boards:write")
+        board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
+        section = visible_section(board, section_id)
+        require_board_write(request, board)
+        section_delete(section=section, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SectionPinsView(APIView):
+    @extend_schema(
+        operation_id="board_sections/list_pins",
+        tags=["boards"],
+        parameters=PAGE_PARAMETERS,
+        responses=paginated(PinSerializer, "SectionPinPage"),
+    )
+    def get(self, request: Request, board_id: str, section_id: str) -> Response:
+        if request.user.is_authenticated:
+            require_scope(request, "pins:read")
+        board = visible_board(request, board_id)
+        section = visible_section(board, section_id)
+        pins = pins_with_card_data(section.pins.all())
+        page = paginate(request, pins, context=f"board_sections/list_pins:{section.pk}")
+        return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
+
+
+class BoardSearchView(APIView):
+    @extend_schema(
+        operation_id="search_user_boards/get",
+        tags=["search"],
+        parameters=[*PAGE_PARAMETERS, OpenApiParameter("query", str)],
+        responses=paginated(BoardSerializer, "BoardSearchPage"),
+    )
+    def get(self, request: Request) -> Response:
+        require_scope(request, "boards:read")
+        query = request.query_params.get("query", "")
+        if "\x00" in query or len(query) > 500:
+            raise bad_request("query must be text of at most 500 characters.")
+        boards = boards_matching(
+            boards_owned_by(owner=request.user, viewer=reader(request, "boards")), query
+        )
+        page = paginate(request, boards, context=f"search/boards:{request.user.pk}:{query}")
+        return Response({"items": board_payload(request, page.items), "bookmark": page.bookmark})

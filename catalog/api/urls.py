@@ -1,0 +1,35 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+
+from accounts.api import UserAccountView
+from boards.api import (
+    BoardPinsView,
+    BoardSearchView,
+    BoardsView,
+    BoardView,
+    SectionPinsView,
+    SectionsView,
+    SectionView,
+)
+from media_pipeline.api import MediaDetailView, MediaView
+from pins.api import PinSaveView, PinSearchView, PinsView, PinView
+
+# v5 paths have no trailing slash; ids are path segments checked by the views (404 when not ids).
+urlpatterns = [
+    path("user_account", UserAccountView.as_view()),
+    path("boards", BoardsView.as_view()),
+    path("boards/<str:board_id>", BoardView.as_view()),
+    path("boards/<str:board_id>/pins", BoardPinsView.as_view()),
+    path("boards/<str:board_id>/sections", SectionsView.as_view()),
+    path("boards/<str:board_id>/sections/<str:section_id>", SectionView.as_view()),
+    path("boards/<str:board_id>/sections/<str:section_id>/pins", SectionPinsView.as_view()),
+    path("pins", PinsView.as_view()),
+    path("pins/<str:pin_id>", PinView.as_view()),
+    path("pins/<str:pin_id>/save", PinSaveView.as_view()),
+    path("search/pins", PinSearchView.as_view()),
+    path("search/boards", BoardSearchView.as_view()),
+    path("media", MediaView.as_view()),
+    path("media/<str:media_id>", MediaDetailView.as_view()),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,220 @@
+import base64
+import binascii
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from boards.api import (
+    PAGE_PARAMETERS,
+    paginated,
+    pin_payload,
+    visible_board,
+    visible_section,
+    writer,
+)
+from boards.models import Board
+from catalog.api.auth import reader, require_scope
+from catalog.api.errors import Code, bad_request, not_found, too_large
+from catalog.api.helpers import check_upload_rate, text, validated
+from catalog.api.pagination import paginate
+from media_pipeline.models import MediaRecord
+from pins.models import Pin
+from pins.selectors import pin_visible, pins_matching, pins_visible_to, pins_with_card_data
+from pins.serializers import (
+    PinCreateSerializer,
+    PinSaveSerializer,
+    PinSerializer,
+    PinUpdateSerializer,
+)
+from pins.services import pin_create, pin_delete, pin_save, pin_update
+
+
+def visible_pin(request: Request, pin_id: str, *, viewer=None) -> Pin:
+    pin = pin_visible(pin_id=pin_id, viewer=viewer or reader(request, "pins"))
+    if pin is None:
+        raise not_found("Pin not found.", Code.PIN_NOT_FOUND)
+    return pin
+
+
+def pin_response(request: Request, pin: Pin, code: int = status.HTTP_200_OK) -> Response:
+    fresh = pin_visible(pin_id=str(pin.pk), viewer=request.user)
+    return Response(PinSerializer(fresh, context={"request": request}).data, status=code)
+
+
+def require_pin_write(request: Request, board: Board) -> None:
+    require_scope(request, "pins:write_secret" if board.is_secret else "pins:write")
+
+
+def decode_base64_image(data: str) -> bytes:
+    if len(data) > settings.MEDIA_MAX_UPLOAD_BYTES * 4 // 3 + 8:
+        raise too_large(f"image over {settings.MEDIA_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB")
+    if data.startswith("data:") and "," in data:
+        data = data.split(",", 1)[1]  # a data: URI as browsers make them
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise bad_request("media_source.data is not valid base64.") from None
+
+
+class PinsView(APIView):
+    @extend_schema(
+        operation_id="pins/list",
+        tags=["pins"],
+        parameters=PAGE_PARAMETERS,
+        responses=paginated(PinSerializer, "PinPage"),
+    )
+    def get(self, request: Request) -> Response:
+        require_scope(request, "pins:read")
+        pins = pins_with_card_data(
+            pins_visible_to(reader(request, "pins")).filter(owner=request.user)
+        )
+        page = paginate(request, pins, context=f"pins/list:{request.user.pk}")
+        return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
+
+    @extend_schema(
+        operation_id="pins/create",
+        tags=["pins"],
+        request=PinCreateSerializer,
+        responses={201: PinSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        require_scope(request, "pins:write")
+        data = validated(PinCreateSerializer, request.data)
+        board = visible_board(
+            request, data["board_id"], viewer=writer(request, "pins:write_secret")
+        )
+        require_pin_write(request, board)
+        section = None
+        if data.get("board_section_id"):
+            section = visible_section(board, data["board_section_id"])
+        source = data["media_source"]
+        image: dict = {}
+        if source["source_type"] == "media_id":
+            media = MediaRecord.objects.filter(
+                pk=int(source["media_id"]), owner=request.user
+            ).first()
+            if media is None:
+                raise not_found("Media not found.", Code.MEDIA_NOT_FOUND)
+            image["media"] = media
+        else:
+            check_upload_rate(request, self)
+            if source["source_type"] == "image_url":
+                image["image_url"] = source["url"]
+            else:
+                image["upload"] = decode_base64_image(source["data"])
+        try:
+            pin = pin_create(
+                owner=request.user,
+                board=board,
+                section=section,
+                title=text(data.get("title")),
+                description=text(data.get("description")),
+                link=text(data.get("link")),
+                alt_text=text(data.get("alt_text")),
+                **image,
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "too_large":
+                raise too_large(exc.messages[0]) from None
+            raise
+        return pin_response(request, pin, status.HTTP_201_CREATED)
+
+
+class PinView(APIView):
+    @extend_schema(operation_id="pins/get", tags=["pins"], responses=PinSerializer)
+    def get(self, request: Request, pin_id: str) -> Response:
+        if request.user.is_authenticated:
+            require_scope(request, "pins:read")
+        pin = visible_pin(request, pin_id)
+        return Response(PinSerializer(pin, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="pins/update",
+        tags=["pins"],
+        request=PinUpdateSerializer,
+        responses=PinSerializer,
+    )
+    def patch(self, request: Request, pin_id: str) -> Response:
+        require_scope(request, "pins:write")
+        data = validated(PinUpdateSerializer, request.data)
+        pin = visible_pin(request, pin_id, viewer=writer(request, "pins:write_secret"))
+        require_pin_write(request, pin.board)
+        board = None
+        if data.get("board_id"):
+            board = visible_board(
+                request, data["board_id"], viewer=writer(request, "pins:write_secret")
+            )
+            require_pin_write(request, board)
+        section = None
+        if data.get("board_section_id"):
+            section = visible_section(board or pin.board, data["board_section_id"])
+        pin = pin_update(
+            pin=pin,
+            user=request.user,
+            title=data.get("title") if "title" in data else None,
+            description=data.get("description") if "description" in data else None,
+            link=data.get("link") if "link" in data else None,
+            alt_text=data.get("alt_text") if "alt_text" in data else None,
+            board=board,
+            section=section,
+            clear_section="board_section_id" in data and not data["board_section_id"],
+        )
+        return pin_response(request, pin)
+
+    @extend_schema(operation_id="pins/delete", tags=["pins"], responses={204: None})
+    def delete(self, request: Request, pin_id: str) -> Response:
+        require_scope(request, "pins:write")
+        pin = visible_pin(request, pin_id, viewer=writer(request, "pins:write_secret"))
+        require_pin_write(request, pin.board)
+        pin_delete(pin=pin, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PinSaveView(APIView):
+    @extend_schema(
+        operation_id="pins/save",
+        tags=["pins"],
+        request=PinSaveSerializer,
+        responses={201: PinSerializer},
+    )
+    def post(self, request: Request, pin_id: str) -> Response:
+        require_scope(request, "pins:write")
+        data = validated(PinSaveSerializer, request.data)
+        pin = visible_pin(request, pin_id)
+        board = visible_board(
+            request, data["board_id"], viewer=writer(request, "pins:write_secret")
+        )
+        require_pin_write(request, board)
+        section = None
+        if data.get("board_section_id"):
+            section = visible_section(board, data["board_section_id"])
+        saved, _ = pin_save(pin=pin, board=board, user=request.user, section=section)
+        return pin_response(request, saved, status.HTTP_201_CREATED)
+
+
+class PinSearchView(APIView):
+    @extend_schema(
+        operation_id="search_user_pins/list",
+        tags=["search"],
+        parameters=[*PAGE_PARAMETERS, OpenApiParameter("query", str, required=True)],
+        responses=paginated(PinSerializer, "PinSearchPage"),
+    )
+    def get(self, request: Request) -> Response:
+        require_scope(request, "pins:read")
+        query = request.query_params.get("query", "").strip()
+        if not query:
+            raise bad_request("query is required.")
+        if "\x00" in query or len(query) > 500:
+            raise bad_request("query must be text of at most 500 characters.")
+        pins = pins_with_card_data(
+            pins_matching(
+                pins_visible_to(reader(request, "pins")).filter(owner=request.user), query
+            )
+        )
+        page = paginate(request, pins, context=f"search/pins:{request.user.pk}:{query}")
+        return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
