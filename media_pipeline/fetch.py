@@ -390,8 +390,10 @@ def _get(
     max_bytes: int,
     connect_timeout: float,
     read_timeout: float,
+    headers_only: bool = False,
 ) -> Fetched | str:
-    """One request: the answer, or the Location of a redirect (not yet checked)."""
+    """One request: the answer, or the Location of a redirect (not yet checked). With
+    `headers_only`, the body is not read: the answer carries no data."""
     kind = _PinnedTLSConnection if target.scheme == "https" else _PinnedConnection
     connection = kind(target, addresses, clock, connect_timeout, read_timeout)
     try:
@@ -407,6 +409,10 @@ def _get(
             raise FetchFailed(f"image_url answered {status}")
         if not 200 <= status < 300:
             raise FetchRefused(f"image_url answered {status}")
+        if headers_only:
+            if response.length is not None and response.length > max_bytes:
+                raise FetchRefused(f"image_url answer is over {_size(max_bytes)}")
+            return Fetched(url=target.url, data=b"", content_type="")
         data = _read_body(response, max_bytes)
         content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         return Fetched(url=target.url, data=data, content_type=content_type)
@@ -421,6 +427,41 @@ def _get(
         raise FetchFailed(f"image_url could not be fetched ({reason})") from exc
     finally:
         connection.close()
+
+
+def _follow(
+    url: str,
+    *,
+    max_bytes: int,
+    allowed_networks: Sequence[Network] | None,
+    connect_timeout: float,
+    read_timeout: float,
+    deadline: float,
+    max_redirects: int,
+    headers_only: bool,
+) -> Fetched:
+    allowed = _allowed_networks() if allowed_networks is None else tuple(allowed_networks)
+    clock = _Clock(deadline)
+    subject = "image_url"
+    for _ in range(max_redirects + 1):
+        target = _parse(url, subject)
+        addresses = _resolve(target, allowed, subject)
+        if clock.expired:
+            raise FetchFailed(f"image_url took longer than {deadline:g} s")
+        answer = _get(
+            target,
+            addresses,
+            clock,
+            max_bytes=max_bytes,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            headers_only=headers_only,
+        )
+        if isinstance(answer, Fetched):
+            return answer
+        url = urljoin(url, answer)
+        subject = "image_url redirect"
+    raise FetchRefused(f"image_url redirected more than {max_redirects} times")
 
 
 def fetch_image(
@@ -438,24 +479,36 @@ def fetch_image(
     `allowed_networks` defaults to `settings.MEDIA_FETCH_ALLOWED_NETWORKS`. Raises FetchRefused
     (permanent; the message is for the user) or FetchFailed (transient; retry later).
     """
-    allowed = _allowed_networks() if allowed_networks is None else tuple(allowed_networks)
-    clock = _Clock(deadline)
-    subject = "image_url"
-    for _ in range(max_redirects + 1):
-        target = _parse(url, subject)
-        addresses = _resolve(target, allowed, subject)
-        if clock.expired:
-            raise FetchFailed(f"image_url took longer than {deadline:g} s")
-        answer = _get(
-            target,
-            addresses,
-            clock,
-            max_bytes=max_bytes,
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-        )
-        if isinstance(answer, Fetched):
-            return answer
-        url = urljoin(url, answer)
-        subject = "image_url redirect"
-    raise FetchRefused(f"image_url redirected more than {max_redirects} times")
+    return _follow(
+        url,
+        max_bytes=max_bytes,
+        allowed_networks=allowed_networks,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        deadline=deadline,
+        max_redirects=max_redirects,
+        headers_only=False,
+    )
+
+
+def probe_image_url(
+    url: str,
+    *,
+    max_bytes: int,
+    allowed_networks: Sequence[Network] | None = None,
+    deadline: float = 5.0,
+    max_redirects: int = 3,
+) -> str:
+    """Follow `url` to its final answer with the same guards, reading headers only, so a request
+    can refuse a private address, a redirect into private space, a 404 or an announced oversize
+    at once; the worker then fetches (and checks) again. Returns the final URL."""
+    return _follow(
+        url,
+        max_bytes=max_bytes,
+        allowed_networks=allowed_networks,
+        connect_timeout=min(deadline, 3.0),
+        read_timeout=deadline,
+        deadline=deadline,
+        max_redirects=max_redirects,
+        headers_only=True,
+    ).url

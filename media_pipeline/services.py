@@ -82,14 +82,24 @@ def media_create(*, owner: User, upload: UploadedFile | bytes) -> MediaRecord:
 
 
 def media_create_from_url(*, owner: User, url: str) -> MediaRecord:
-    """A media record for an image the worker will fetch; the URL's syntax is checked now, its
-    address and answer when it is fetched (the guarded fetch)."""
-    from media_pipeline.fetch import FetchRefused, validate_url
+    """A media record for an image the worker will fetch.
+
+    The guarded fetch follows the URL now, headers only, so a private address, a redirect into
+    private space or a missing image is refused at once with nothing stored; a site that is
+    merely slow or down is left to the worker's retries. The worker checks everything again.
+    """
+    from media_pipeline.fetch import FetchFailed, FetchRefused, probe_image_url
 
     try:
-        validate_url(url)
+        probe_image_url(
+            url,
+            max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
+            allowed_networks=settings.MEDIA_FETCH_ALLOWED_NETWORKS,
+        )
     except FetchRefused as exc:
         raise ValidationError({"url": str(exc)}) from None
+    except FetchFailed:
+        logger.info("image_url %s not reachable now; the worker will retry", url)
     media = MediaRecord.objects.create(owner=owner, source_url=url)
     media_id = media.pk
     transaction.on_commit(lambda: media_enqueue(media_id=media_id))
