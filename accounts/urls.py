@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
+
+settings_urlpatterns = [
+    path("settings/", views.settings_view, name="settings"),
+    path("settings/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts.urls import settings_urlpatterns
 from catalog.views import healthz
 from media_pipeline.views import serve_media
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v5/", include("catalog.api.urls")),
+    *settings_urlpatterns,
     path("", include("pins.urls")),
 ]
 if settings.SERVE_MEDIA:

@@ -1,0 +1,50 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.forms import AccessTokenForm
+from accounts.models import AccessToken
+from accounts.selectors import access_tokens_of
+from accounts.services import access_token_create, access_token_revoke
+
+
+@never_cache
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """Access tokens: a new token is shown on this response only, never again."""
+    form = AccessTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["expires_in_days"]
+        try:
+            issued = access_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_at=timezone.now() + timedelta(days=days) if days else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = AccessTokenForm()
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "issued": issued, "tokens": access_tokens_of(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(AccessToken, pk=token_id, user=request.user, revoked_at__isnull=True)
+    access_token_revoke(token=token, user=request.user)
+    messages.success(request, f"Revoked “{token.name}”.")
+    return redirect("settings")
