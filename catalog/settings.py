@@ -228,8 +228,11 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 15
 # or a slow task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": 1,
     "socket_timeout": 5,
+    # Publishing gives up at once when the broker is down (kombu would otherwise retry for
+    # CELERY_BROKER_CONNECTION_TIMEOUT); the sweeper re-enqueues. Workers reconnect on their own.
+    "max_retries": 0,
 }
 # A request must never hang on the broker: one quick attempt, then the sweeper re-enqueues.
 CELERY_TASK_PUBLISH_RETRY = False
