@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -23,12 +24,9 @@ def boards_visible_to(user: User | AnonymousUser) -> QuerySet[Board]:
 
 
 def boards_of_owner(*, owner: User, viewer: User | AnonymousUser) -> QuerySet[Board]:
-    """A profile's boards, most recently pinned to first, with their pin counts."""
-    return (
-        boards_visible_to(viewer)
-        .filter(owner=owner)
-        .annotate(pin_count=Count("pins"))
-        .order_by("-pins_modified_at", "-id")
+    """A profile's boards, most recently pinned to first, with pin counts and cover pins."""
+    return with_api_data(boards_visible_to(viewer).filter(owner=owner)).order_by(
+        F("pins_modified_at").desc(nulls_last=True), "-id"
     )
 
 
@@ -99,3 +97,12 @@ def section_of(*, board: Board, section_id: str) -> BoardSection | None:
     if key is None:
         return None
     return BoardSection.objects.select_related("board").filter(board=board, pk=key).first()
+
+
+def boards_search(*, query: str, viewer: User | AnonymousUser) -> QuerySet[Board]:
+    return with_api_data(boards_matching(boards_visible_to(viewer), query))
+
+
+def boards_for_picker(user: User) -> QuerySet[Board]:
+    """The save dialog's boards: the user's own, with their sections, by name."""
+    return Board.objects.filter(owner=user).prefetch_related("sections").order_by(Lower("name"))

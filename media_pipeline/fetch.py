@@ -30,6 +30,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -409,12 +410,12 @@ def _get(
             raise FetchFailed(f"image_url answered {status}")
         if not 200 <= status < 300:
             raise FetchRefused(f"image_url answered {status}")
+        content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         if headers_only:
             if response.length is not None and response.length > max_bytes:
                 raise FetchRefused(f"image_url answer is over {_size(max_bytes)}")
-            return Fetched(url=target.url, data=b"", content_type="")
+            return Fetched(url=target.url, data=b"", content_type=content_type)
         data = _read_body(response, max_bytes)
-        content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         return Fetched(url=target.url, data=data, content_type=content_type)
     except ssl.SSLCertVerificationError as exc:
         raise FetchRefused(f"image_url has a bad certificate ({exc.verify_message})") from None
@@ -498,10 +499,11 @@ def probe_image_url(
     allowed_networks: Sequence[Network] | None = None,
     deadline: float = 5.0,
     max_redirects: int = 3,
-) -> str:
+) -> Fetched:
     """Follow `url` to its final answer with the same guards, reading headers only, so a request
     can refuse a private address, a redirect into private space, a 404 or an announced oversize
-    at once; the worker then fetches (and checks) again. Returns the final URL."""
+    at once; the worker then fetches (and checks) again. The answer carries the final URL and
+    Content-Type, and no data."""
     return _follow(
         url,
         max_bytes=max_bytes,
@@ -511,4 +513,33 @@ def probe_image_url(
         deadline=deadline,
         max_redirects=max_redirects,
         headers_only=True,
-    ).url
+    )
+
+
+PAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+class _ImageFinder(HTMLParser):
+    """The image a page names for sharing: og:image, twitter:image or link rel=image_src."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.found:
+            return
+        values = {name: value or "" for name, value in attrs}
+        key = (values.get("property") or values.get("name") or "").lower()
+        if tag == "meta" and key in {"og:image", "og:image:url", "twitter:image"}:
+            self.found = values.get("content") or None
+        elif tag == "link" and values.get("rel", "").lower() == "image_src":
+            self.found = values.get("href") or None
+
+
+def page_image_url(url: str, *, allowed_networks: Sequence[Network] | None = None) -> str | None:
+    """For a web page's URL, the absolute URL of the image it names for sharing, if any."""
+    page = fetch_image(url, max_bytes=PAGE_MAX_BYTES, allowed_networks=allowed_networks)
+    finder = _ImageFinder()
+    finder.feed(page.data.decode("utf-8", errors="replace"))
+    return urljoin(page.url, finder.found) if finder.found else None

@@ -88,14 +88,22 @@ def media_create_from_url(*, owner: User, url: str) -> MediaRecord:
     private space or a missing image is refused at once with nothing stored; a site that is
     merely slow or down is left to the worker's retries. The worker checks everything again.
     """
-    from media_pipeline.fetch import FetchFailed, FetchRefused, probe_image_url
+    from media_pipeline.fetch import FetchFailed, FetchRefused, page_image_url, probe_image_url
 
+    allowed = settings.MEDIA_FETCH_ALLOWED_NETWORKS
     try:
-        probe_image_url(
-            url,
-            max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES,
-            allowed_networks=settings.MEDIA_FETCH_ALLOWED_NETWORKS,
+        answer = probe_image_url(
+            url, max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES, allowed_networks=allowed
         )
+        if answer.content_type in {"text/html", "application/xhtml+xml"}:
+            # A page rather than an image: take the image it names for sharing.
+            found = page_image_url(answer.url, allowed_networks=allowed)
+            if found is None:
+                raise FetchRefused("that page names no image; paste the image's own URL")
+            url = found
+            probe_image_url(
+                url, max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES, allowed_networks=allowed
+            )
     except FetchRefused as exc:
         raise ValidationError({"url": str(exc)}) from None
     except FetchFailed:

