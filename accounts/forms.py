@@ -1,6 +1,7 @@
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 
-from accounts.models import AccessToken
+from accounts.models import AccessToken, User
 
 
 class AccessTokenForm(forms.Form):
@@ -19,3 +20,9 @@ class AccessTokenForm(forms.Form):
         label="Expires after (days)",
         help_text="Leave empty for a token that lasts until you revoke it.",
     )
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username",)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.forms import AccessTokenForm
+from accounts.forms import AccessTokenForm, SignupForm
 from accounts.models import AccessToken
 from accounts.selectors import access_tokens_of
 from accounts.services import access_token_create, access_token_revoke
@@ -48,3 +49,15 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     access_token_revoke(token=token, user=request.user)
     messages.success(request, f"Revoked “{token.name}”.")
     return redirect("settings")
+
+
+def signup_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}! Create a board to start saving ideas.")
+        return redirect("board_create")
+    return render(request, "registration/signup.html", {"form": form})

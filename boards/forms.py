@@ -15,3 +15,7 @@ class BoardForm(forms.Form):
     @property
     def privacy(self) -> str:
         return Board.Privacy.SECRET if self.cleaned_data["secret"] else Board.Privacy.PUBLIC
+
+
+class SectionForm(forms.Form):
+    name = forms.CharField(max_length=180, label="Section name")

@@ -1,54 +1,217 @@
+from urllib.parse import urlsplit
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
-from boards.selectors import boards_writable_by
-from pins.forms import PinCreateForm
-from pins.selectors import grid_page, pin_for_page, pins_for_home
-from pins.services import pin_create
+from boards.selectors import boards_search, boards_writable_by
+from catalog.enhanced import form_errors, from_script
+from pins.forms import PinCreateForm, PinEditForm, PinSaveForm
+from pins.selectors import (
+    grid_page,
+    pin_for_page,
+    pins_for_home,
+    pins_related,
+    pins_search,
+    saved_from,
+)
+from pins.services import pin_create, pin_delete, pin_save, pin_update
+
+SEARCH_BOARDS_SHOWN = 12
 
 
+def _grid(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A page with a pin grid, or just the next cards for infinite scroll."""
+    if from_script(request):
+        return render(request, "shared/grid_page.html", context)
+    return render(request, template, context)
+
+
+@require_safe
 def home_view(request: HttpRequest) -> HttpResponse:
     page = grid_page(pins_for_home(request.user), before=request.GET.get("before"))
-    return render(request, "pins/home.html", {"page": page})
+    return _grid(request, "pins/home.html", {"page": page})
 
 
+@require_safe
 def pin_detail_view(request: HttpRequest, pin_id: int) -> HttpResponse:
     pin = pin_for_page(pin_id=pin_id, viewer=request.user)
     return render(
-        request, "pins/detail.html", {"pin": pin, "is_owner": pin.owner_id == request.user.pk}
+        request,
+        "pins/detail.html",
+        {
+            "pin": pin,
+            "is_owner": pin.owner_id == request.user.pk,
+            "saved_from": saved_from(pin, request.user),
+            "related": pins_related(pin=pin, viewer=request.user),
+            "link_domain": urlsplit(pin.link).hostname if pin.link else "",
+        },
     )
+
+
+@require_safe
+def pin_card_view(request: HttpRequest, pin_id: int) -> HttpResponse:
+    """One card, for pages that poll until a new pin's image is ready."""
+    pin = pin_for_page(pin_id=pin_id, viewer=request.user)
+    return render(request, "shared/pin_card.html", {"pin": pin})
 
 
 @login_required
 def pin_builder_view(request: HttpRequest) -> HttpResponse:
     if not boards_writable_by(request.user).exists():
-        return redirect("board_create")
+        messages.info(request, "Create a board first: pins live on boards.")
+        return redirect(f"{reverse('board_create')}?next={reverse('pin_builder')}")
+    initial = {
+        "board": request.GET.get("board"),
+        "image_url": request.GET.get("media", ""),
+        "link": request.GET.get("url", ""),
+        "title": request.GET.get("title", "")[:100],
+    }
     form = PinCreateForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                pin = pin_create(
+                    owner=request.user,
+                    board=data["board"],
+                    section=data["section"],
+                    upload=data["image"] or None,
+                    image_url=data["image_url"] or None,
+                    title=data["title"],
+                    description=data["description"],
+                    link=data["link"],
+                    alt_text=data["alt_text"],
+                )
+            except ValidationError as exc:
+                _attach_pipeline_error(form, exc)
+            else:
+                board_url = data["board"].get_absolute_url()
+                if from_script(request):
+                    return JsonResponse(
+                        {"pin_url": pin.get_absolute_url(), "board_url": board_url}, status=201
+                    )
+                return redirect(board_url)
+        if from_script(request):
+            return form_errors(form)
+    return render(
+        request,
+        "pins/builder.html",
+        {"form": form, "suggested_images": _bookmarklet_images(request)},
+    )
+
+
+def _attach_pipeline_error(form: PinCreateForm, exc: ValidationError) -> None:
+    """The pipeline's refusal ("not an image", "file over 20 MB") belongs next to its field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = {"url": "image_url", "board_section_id": "section"}.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error("image_url" if form.cleaned_data.get("image_url") else "image", exc)
+
+
+def _bookmarklet_images(request: HttpRequest) -> list[str]:
+    """Large images the bookmarklet found on a page, offered as choices (http and https only)."""
+    images = request.GET.getlist("image")[:24]
+    return [url for url in images if url.startswith(("https://", "http://")) and len(url) < 2048]
+
+
+@login_required
+def pin_edit_view(request: HttpRequest, pin_id: int) -> HttpResponse:
+    pin = pin_for_page(pin_id=pin_id, viewer=request.user)
+    if pin.owner_id != request.user.pk:
+        raise PermissionDenied("Only the pin's owner can edit it.")
+    form = PinEditForm(
         request.POST or None,
-        request.FILES or None,
         user=request.user,
-        initial={"board": request.GET.get("board")},
+        initial={
+            "title": pin.title,
+            "description": pin.description,
+            "link": pin.link,
+            "alt_text": pin.alt_text,
+            "board": pin.board_id,
+            "section": pin.section_id,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            pin_create(
-                owner=request.user,
-                board=data["board"],
-                upload=data["image"],
+            pin_update(
+                pin=pin,
+                user=request.user,
                 title=data["title"],
                 description=data["description"],
                 link=data["link"],
                 alt_text=data["alt_text"],
+                board=data["board"],
+                section=data["section"],
+                clear_section=data["section"] is None,
             )
         except ValidationError as exc:
-            # The pipeline's refusal ("not an image", "file over 20 MB") belongs to the file field.
-            if hasattr(exc, "error_dict"):
-                form.add_error(None, exc)
-            else:
-                form.add_error("image", exc)
+            form.add_error(None, exc)
         else:
-            return redirect(data["board"])
-    return render(request, "pins/builder.html", {"form": form})
+            messages.success(request, "Pin saved.")
+            return redirect(pin)
+    return render(request, "pins/edit.html", {"form": form, "pin": pin})
+
+
+@login_required
+def pin_delete_view(request: HttpRequest, pin_id: int) -> HttpResponse:
+    pin = pin_for_page(pin_id=pin_id, viewer=request.user)
+    if pin.owner_id != request.user.pk:
+        raise PermissionDenied("Only the pin's owner can delete it.")
+    if request.method == "POST":
+        board_url = pin.board.get_absolute_url()
+        pin_delete(pin=pin, user=request.user)
+        messages.success(request, "Pin deleted.")
+        return redirect(board_url)
+    return render(request, "pins/delete.html", {"pin": pin})
+
+
+@require_POST
+@login_required
+def pin_save_view(request: HttpRequest, pin_id: int) -> HttpResponse:
+    """Save a visible pin to one of my boards; saving it there again changes nothing."""
+    pin = pin_for_page(pin_id=pin_id, viewer=request.user)
+    form = PinSaveForm(request.POST, user=request.user)
+    if not form.is_valid():
+        if from_script(request):
+            return form_errors(form)
+        messages.error(request, "Choose one of your boards to save to.")
+        return redirect(pin)
+    board = form.cleaned_data["board"]
+    saved, created = pin_save(
+        pin=pin, board=board, user=request.user, section=form.cleaned_data["section"]
+    )
+    if from_script(request):
+        return JsonResponse(
+            {
+                "created": created,
+                "pin_url": saved.get_absolute_url(),
+                "board": {"name": board.name, "url": board.get_absolute_url()},
+            },
+            status=201 if created else 200,
+        )
+    messages.success(request, f"Saved to {board.name}." if created else f"Already on {board.name}.")
+    return redirect(pin)
+
+
+@require_safe
+def search_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    context: dict = {"query": query}
+    if query:
+        context["page"] = grid_page(
+            pins_search(query=query, viewer=request.user), before=request.GET.get("before")
+        )
+        context["boards"] = list(
+            boards_search(query=query, viewer=request.user).order_by("-pk")[:SEARCH_BOARDS_SHOWN]
+        )
+    return _grid(request, "pins/search.html", context)
