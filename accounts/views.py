@@ -58,6 +58,6 @@ def signup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.username}! Create a board to start saving ideas.")
+        messages.success(request, f"Welcome, {user.username}! Create a board to start.")
         return redirect("board_create")
     return render(request, "registration/signup.html", {"form": form})
