@@ -135,8 +135,11 @@ USE_TZ = True
 # served as uploaded, so they live in a separate storage outside MEDIA_ROOT.
 STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
+# While debugging, WhiteNoise serves straight from the apps' static folders (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
-    # WhiteNoise serves from the finders while debugging but expects the directory to exist.
+    # ... but it still expects STATIC_ROOT to exist.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"

@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from accounts.api import UserAccountView
 from boards.api import (
@@ -11,6 +11,7 @@ from boards.api import (
     SectionsView,
     SectionView,
 )
+from catalog.api.docs import ApiDocsView
 from media_pipeline.api import MediaDetailView, MediaView
 from pins.api import PinSaveView, PinSearchView, PinsView, PinView
 
@@ -31,5 +32,5 @@ urlpatterns = [
     path("media", MediaView.as_view()),
     path("media/<str:media_id>", MediaDetailView.as_view()),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,52 @@
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = {
+    "user_account/get",
+    "boards/list",
+    "boards/create",
+    "boards/get",
+    "boards/update",
+    "boards/delete",
+    "boards/list_pins",
+    "board_sections/list",
+    "board_sections/create",
+    "board_sections/update",
+    "board_sections/delete",
+    "board_sections/list_pins",
+    "pins/list",
+    "pins/create",
+    "pins/get",
+    "pins/update",
+    "pins/delete",
+    "pins/save",
+    "search_user_pins/list",
+    "search_user_boards/get",
+    "media/create",
+    "media/get",
+}
+
+
+def test_the_schema_names_every_v5_operation_at_v5_paths(client):
+    schema = client.get("/api/v5/openapi.json").json()
+    operations = {
+        operation["operationId"]
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    assert operations == OPERATIONS
+    assert "/pins/{pin_id}" in schema["paths"] and "/search/pins" in schema["paths"]
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "message"]
+
+
+def test_the_interactive_docs_are_served_by_us_with_no_outside_requests(client):
+    page = client.get("/api/v5/docs/").content.decode()
+    script = client.get("/api/v5/docs/?script=").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(source.startswith("/") for source in sources)
+    assert "openapi.json" in script
+    assert all(client.get(source).status_code == 200 for source in sources if "static" in source)
