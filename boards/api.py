@@ -32,13 +32,22 @@ from catalog.api.auth import has_scope, reader, require_scope
 from catalog.api.errors import Code, bad_request, not_found
 from catalog.api.helpers import text, validated
 from catalog.api.pagination import paginate
-from pins.selectors import pins_with_card_data
+from pins.selectors import pins_visible_to, pins_with_card_data
 from pins.serializers import PinSerializer
 
 PAGE_PARAMETERS = [
     OpenApiParameter("bookmark", str, description="Cursor from the previous page."),
     OpenApiParameter("page_size", int, description="1 to 250, default 25."),
 ]
+
+
+# v5's `privacy` filter values and the boards each lists (PROTECTED ones do not exist yet).
+BOARD_LIST_PRIVACY = {
+    "ALL": [Board.Privacy.PUBLIC, Board.Privacy.SECRET],
+    "PUBLIC_AND_SECRET": [Board.Privacy.PUBLIC, Board.Privacy.SECRET],
+    "PUBLIC": [Board.Privacy.PUBLIC],
+    "SECRET": [Board.Privacy.SECRET],
+}
 
 
 def paginated(item: type[serializers.Serializer], name: str) -> serializers.Serializer:
@@ -97,7 +106,7 @@ class BoardsView(APIView):
         tags=["boards"],
         parameters=[
             *PAGE_PARAMETERS,
-            OpenApiParameter("privacy", str, enum=["PUBLIC", "SECRET", "ALL"]),
+            OpenApiParameter("privacy", str, enum=sorted(BOARD_LIST_PRIVACY)),
         ],
         responses=paginated(BoardSerializer, "BoardPage"),
     )
@@ -105,10 +114,11 @@ class BoardsView(APIView):
         require_scope(request, "boards:read")
         boards = boards_owned_by(owner=request.user, viewer=reader(request, "boards"))
         privacy = request.query_params.get("privacy", "ALL")
-        if privacy not in {"PUBLIC", "SECRET", "ALL", "PROTECTED"}:
-            raise bad_request("privacy must be PUBLIC, SECRET or ALL.")
-        if privacy != "ALL":
-            boards = boards.filter(privacy=privacy)
+        if privacy == "PROTECTED":
+            raise bad_request("privacy PROTECTED is not supported yet; use PUBLIC, SECRET or ALL.")
+        if privacy not in BOARD_LIST_PRIVACY:
+            raise bad_request(f"privacy must be one of {', '.join(sorted(BOARD_LIST_PRIVACY))}.")
+        boards = boards.filter(privacy__in=BOARD_LIST_PRIVACY[privacy])
         page = paginate(request, boards, context=f"boards/list:{request.user.pk}:{privacy}")
         return Response({"items": board_payload(request, page.items), "bookmark": page.bookmark})
 
@@ -180,7 +190,7 @@ class BoardPinsView(APIView):
         if request.user.is_authenticated:
             require_scope(request, "pins:read")
         board = visible_board(request, board_id)
-        pins = pins_with_card_data(board.pins.all())
+        pins = pins_with_card_data(pins_visible_to(reader(request, "pins")).filter(board=board))
         page = paginate(request, pins, context=f"boards/list_pins:{board.pk}")
         return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
 
@@ -260,7 +270,7 @@ class SectionPinsView(APIView):
             require_scope(request, "pins:read")
         board = visible_board(request, board_id)
         section = visible_section(board, section_id)
-        pins = pins_with_card_data(section.pins.all())
+        pins = pins_with_card_data(pins_visible_to(reader(request, "pins")).filter(section=section))
         page = paginate(request, pins, context=f"board_sections/list_pins:{section.pk}")
         return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
 

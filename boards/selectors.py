@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
@@ -47,11 +49,16 @@ MAX_ID = 2**63 - 1
 COVER_PINS = 4
 
 
-def parse_id(raw: str) -> int | None:
-    """A path id as v5 sends it (a numeric string); None when it cannot name a row."""
-    if not raw.isdigit() or len(raw) > 19 or not 0 < int(raw) <= MAX_ID:
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(raw: str | None) -> int | None:
+    """An id as v5 sends it (ASCII digits only: `isdigit` also accepts other scripts); None when
+    it cannot name a row."""
+    if raw is None or not _ID.fullmatch(raw):
         return None
-    return int(raw)
+    key = int(raw)
+    return key if 0 < key <= MAX_ID else None
 
 
 def with_api_data(boards: QuerySet[Board]) -> QuerySet[Board]:

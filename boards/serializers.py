@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.models import Board
+from catalog.api.fields import TextField
 
 
 class OwnerSerializer(serializers.Serializer):
@@ -54,11 +55,9 @@ class BoardSerializer(serializers.Serializer):
 
 
 class BoardWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=180)
-    description = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, allow_null=True
-    )
-    privacy = serializers.CharField(required=False)
+    name = TextField(max_length=180)
+    description = TextField(max_length=500, required=False, allow_blank=True, allow_null=True)
+    privacy = TextField(required=False)
 
     def validate_privacy(self, value: str) -> str:
         if value == "PROTECTED":
@@ -71,13 +70,13 @@ class BoardWriteSerializer(serializers.Serializer):
 
 
 class BoardUpdateSerializer(BoardWriteSerializer):
-    name = serializers.CharField(max_length=180, required=False)
+    name = TextField(max_length=180, required=False)
 
 
 class BoardSectionSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
+    id = TextField()
+    name = TextField()
 
 
 class BoardSectionWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=180)
+    name = TextField(max_length=180)

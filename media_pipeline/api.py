@@ -39,6 +39,7 @@ class MediaView(APIView):
             if exc.code == "too_large":
                 raise too_large(exc.messages[0]) from None
             raise bad_request(exc.messages[0]) from None
+        media.refresh_from_db()  # processing may already have run (in-process tasks)
         return Response(media_details(media), status=status.HTTP_201_CREATED)
 
 

@@ -394,10 +394,15 @@ def _has_transparency(image: Image.Image) -> bool:
     return image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255
 
 
-def _fit_width(image: Image.Image, width: int) -> Image.Image:
+def _fit_width(
+    image: Image.Image, width: int, source: tuple[int, int] | None = None
+) -> Image.Image:
+    """Scale to `width`; the height follows the source's proportions (not the previous step's,
+    whose rounding would otherwise add up along the chain)."""
     if width >= image.width:
         return image
-    height = max(1, round(image.height * width / image.width))
+    reference = source or image.size
+    height = max(1, round(reference[1] * width / reference[0]))
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
@@ -447,7 +452,7 @@ def _resized_for(
     widths = sorted((s for s in specs if not s.is_crop), key=lambda s: s.width, reverse=True)
     for spec in widths:
         target = min(spec.width, source[0])
-        resized = _fit_width(chain[-1], target)
+        resized = _fit_width(chain[-1], target, source)
         ready[spec.name] = resized
         chain.append(resized)
     for spec in (s for s in specs if s.is_crop):

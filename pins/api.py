@@ -3,6 +3,7 @@ import binascii
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -32,6 +33,13 @@ from pins.serializers import (
     PinUpdateSerializer,
 )
 from pins.services import pin_create, pin_delete, pin_save, pin_update
+
+# v5's pins/list filters: saves (repins) have a parent; nothing here is promoted.
+PIN_FILTERS = {
+    "exclude_native": Q(parent_pin__isnull=False),
+    "exclude_repins": Q(parent_pin__isnull=True),
+    "has_been_promoted": Q(pk__in=[]),
+}
 
 
 def visible_pin(request: Request, pin_id: str, *, viewer=None) -> Pin:
@@ -65,15 +73,23 @@ class PinsView(APIView):
     @extend_schema(
         operation_id="pins/list",
         tags=["pins"],
-        parameters=PAGE_PARAMETERS,
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter("pin_filter", str, enum=sorted(PIN_FILTERS)),
+        ],
         responses=paginated(PinSerializer, "PinPage"),
     )
     def get(self, request: Request) -> Response:
         require_scope(request, "pins:read")
-        pins = pins_with_card_data(
-            pins_visible_to(reader(request, "pins")).filter(owner=request.user)
+        pin_filter = request.query_params.get("pin_filter", "")
+        if pin_filter and pin_filter not in PIN_FILTERS:
+            raise bad_request(f"pin_filter must be one of {', '.join(sorted(PIN_FILTERS))}.")
+        pins = pins_visible_to(reader(request, "pins")).filter(owner=request.user)
+        if pin_filter:
+            pins = pins.filter(PIN_FILTERS[pin_filter])
+        page = paginate(
+            request, pins_with_card_data(pins), context=f"pins/list:{request.user.pk}:{pin_filter}"
         )
-        page = paginate(request, pins, context=f"pins/list:{request.user.pk}")
         return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
 
     @extend_schema(

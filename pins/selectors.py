@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from boards.models import Board
-from boards.selectors import board_visibility_q
+from boards.selectors import board_visibility_q, parse_id
 from media_pipeline.models import Rendition
 from pins.models import Pin
 
@@ -20,9 +20,9 @@ def pins_visible_to(user: User | AnonymousUser) -> QuerySet[Pin]:
 
 
 def _with_card_data(pins: QuerySet[Pin]) -> QuerySet[Pin]:
-    return pins.select_related("media", "board", "board__owner", "owner").prefetch_related(
-        Prefetch("media__renditions", queryset=Rendition.objects.order_by("width"))
-    )
+    return pins.select_related(
+        "media", "board", "board__owner", "owner", "parent_pin__board"
+    ).prefetch_related(Prefetch("media__renditions", queryset=Rendition.objects.order_by("width")))
 
 
 def pins_for_home(user: User | AnonymousUser) -> QuerySet[Pin]:
@@ -51,8 +51,9 @@ class GridPage:
 
 def grid_page(pins: QuerySet[Pin], *, before: str | None, size: int = GRID_PAGE_SIZE) -> GridPage:
     """Newest first, by keyset on id: the cost of a page does not grow with its depth."""
-    if before and before.isdigit() and int(before) <= MAX_ID:
-        pins = pins.filter(pk__lt=int(before))
+    key = parse_id(before)
+    if key is not None:
+        pins = pins.filter(pk__lt=key)
     batch = list(pins.order_by("-pk")[: size + 1])
     has_more = len(batch) > size
     batch = batch[:size]
@@ -64,9 +65,10 @@ def pins_with_card_data(pins: QuerySet[Pin]) -> QuerySet[Pin]:
 
 
 def pin_visible(*, pin_id: str, viewer: User | AnonymousUser) -> Pin | None:
-    if not pin_id.isdigit() or len(pin_id) > 19 or not 0 < int(pin_id) <= MAX_ID:
+    key = parse_id(pin_id)
+    if key is None:
         return None
-    return _with_card_data(pins_visible_to(viewer)).filter(pk=int(pin_id)).first()
+    return _with_card_data(pins_visible_to(viewer)).filter(pk=key).first()
 
 
 def pins_matching(pins: QuerySet[Pin], query: str) -> QuerySet[Pin]:

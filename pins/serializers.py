@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.api.auth import reader
+from catalog.api.fields import TextField
 from media_pipeline.serializers import V5_STATUS, PinMediaSerializer, media_images
 from pins.models import Pin
 
-ID_PATTERN = r"^\d{1,19}$"
+ID_PATTERN = r"^[0-9]{1,19}\Z"
 
 
 class BoardOwnerSerializer(serializers.Serializer):
@@ -47,7 +49,14 @@ class PinSerializer(serializers.Serializer):
         return {"username": pin.board.owner.username}
 
     def get_parent_pin_id(self, pin: Pin) -> str | None:
-        return str(pin.parent_pin_id) if pin.parent_pin_id else None
+        """The pin it was saved from, only when the caller may see that one too."""
+        parent = pin.parent_pin
+        if parent is None:
+            return None
+        viewer = reader(self.context["request"], "pins")
+        if parent.board.is_secret and parent.board.owner_id != viewer.pk:
+            return None
+        return str(parent.pk)
 
     def get_is_owner(self, pin: Pin) -> bool:
         return pin.owner_id == self.context["request"].user.pk
@@ -85,9 +94,9 @@ class MediaSourceSerializer(serializers.Serializer):
         choices=["image_url", "image_base64", "media_id"],
         help_text="image_url (fetched by the server), image_base64, or media_id from POST /media.",
     )
-    url = serializers.CharField(required=False, max_length=2048)
-    content_type = serializers.CharField(required=False, max_length=100)
-    data = serializers.CharField(required=False, trim_whitespace=False)
+    url = TextField(required=False, max_length=2048)
+    content_type = TextField(required=False, max_length=100)
+    data = TextField(required=False, trim_whitespace=False)
     media_id = serializers.RegexField(ID_PATTERN, required=False)
 
     def validate(self, attrs: dict) -> dict:
@@ -102,27 +111,19 @@ class PinCreateSerializer(serializers.Serializer):
     board_id = serializers.RegexField(ID_PATTERN)
     board_section_id = serializers.RegexField(ID_PATTERN, required=False, allow_null=True)
     media_source = MediaSourceSerializer()
-    title = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
-    description = serializers.CharField(
-        max_length=800, required=False, allow_blank=True, allow_null=True
-    )
-    link = serializers.CharField(max_length=2048, required=False, allow_blank=True, allow_null=True)
-    alt_text = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, allow_null=True
-    )
+    title = TextField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    description = TextField(max_length=800, required=False, allow_blank=True, allow_null=True)
+    link = TextField(max_length=2048, required=False, allow_blank=True, allow_null=True)
+    alt_text = TextField(max_length=500, required=False, allow_blank=True, allow_null=True)
 
 
 class PinUpdateSerializer(serializers.Serializer):
     board_id = serializers.RegexField(ID_PATTERN, required=False)
     board_section_id = serializers.RegexField(ID_PATTERN, required=False, allow_null=True)
-    title = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
-    description = serializers.CharField(
-        max_length=800, required=False, allow_blank=True, allow_null=True
-    )
-    link = serializers.CharField(max_length=2048, required=False, allow_blank=True, allow_null=True)
-    alt_text = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, allow_null=True
-    )
+    title = TextField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    description = TextField(max_length=800, required=False, allow_blank=True, allow_null=True)
+    link = TextField(max_length=2048, required=False, allow_blank=True, allow_null=True)
+    alt_text = TextField(max_length=500, required=False, allow_blank=True, allow_null=True)
 
 
 class PinSaveSerializer(serializers.Serializer):

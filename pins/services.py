@@ -9,6 +9,7 @@ from boards.services import ensure_can_write
 from media_pipeline.models import MediaRecord
 from media_pipeline.services import media_create, media_create_from_url
 from pins.models import Pin
+from pins.selectors import pins_visible_to
 
 
 def _check_section(board: Board, section: BoardSection | None) -> None:
@@ -153,8 +154,12 @@ def pin_save(
     """
     ensure_can_write(board, user)
     _check_section(board, section)
-    # A save of a save points at the original, so "saved from" and the graph stay shallow.
-    origin = pin.parent_pin if pin.parent_pin_id and pin.parent_pin is not None else pin
+    # A save of a save points at the original, so "saved from" and the graph stay shallow;
+    # unless the saver may not see the original (secret), in which case it is this pin.
+    parent = pin.parent_pin if pin.parent_pin_id else None
+    origin = pin
+    if parent is not None and pins_visible_to(user).filter(pk=parent.pk).exists():
+        origin = parent
     if origin.board_id == board.pk:
         return origin, False
     defaults = {
