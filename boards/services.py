@@ -100,13 +100,8 @@ def board_delete(*, board: Board, user: User) -> None:
     board.delete()
 
 
-@transaction.atomic
-def section_create(*, board: Board, user: User, name: str) -> BoardSection:
-    ensure_can_write(board, user)
-    section = BoardSection(board=board, name=name.strip())
-    section.full_clean(exclude=["board", "position"], validate_constraints=False)
-    last = board.sections.order_by("-position").values_list("position", flat=True).first()
-    section.position = 0 if last is None else last + 1
+def _save_section(section: BoardSection) -> BoardSection:
+    """Save, turning the database's unique-name constraint into a message."""
     try:
         with transaction.atomic():
             section.save()
@@ -118,18 +113,21 @@ def section_create(*, board: Board, user: User, name: str) -> BoardSection:
 
 
 @transaction.atomic
+def section_create(*, board: Board, user: User, name: str) -> BoardSection:
+    ensure_can_write(board, user)
+    section = BoardSection(board=board, name=name.strip())
+    section.full_clean(exclude=["board", "position"], validate_constraints=False)
+    last = board.sections.order_by("-position").values_list("position", flat=True).first()
+    section.position = 0 if last is None else last + 1
+    return _save_section(section)
+
+
+@transaction.atomic
 def section_update(*, section: BoardSection, user: User, name: str) -> BoardSection:
     ensure_can_write(section.board, user)
     section.name = name.strip()
     section.full_clean(exclude=["board", "position"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            section.save(update_fields=["name"])
-    except IntegrityError:
-        raise ValidationError(
-            {"name": f"This board already has a section named “{section.name}”."}
-        ) from None
-    return section
+    return _save_section(section)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from boards.api import (
     visible_section,
     writer,
 )
-from boards.models import Board
+from boards.models import Board, BoardSection
 from catalog.api.auth import reader, require_scope
 from catalog.api.errors import Code, bad_request, not_found, too_large
 from catalog.api.helpers import check_upload_rate, text, validated
@@ -56,6 +56,14 @@ def pin_response(request: Request, pin: Pin, code: int = status.HTTP_200_OK) -> 
 
 def require_pin_write(request: Request, board: Board) -> None:
     require_scope(request, "pins:write_secret" if board.is_secret else "pins:write")
+
+
+def target_board(request: Request, data: dict) -> tuple[Board, BoardSection | None]:
+    """The board (and section) a pin is written to: one the caller may write pins to."""
+    board = visible_board(request, data["board_id"], viewer=writer(request, "pins:write_secret"))
+    require_pin_write(request, board)
+    section_id = data.get("board_section_id")
+    return board, visible_section(board, section_id) if section_id else None
 
 
 def decode_base64_image(data: str) -> bytes:
@@ -101,13 +109,7 @@ class PinsView(APIView):
     def post(self, request: Request) -> Response:
         require_scope(request, "pins:write")
         data = validated(PinCreateSerializer, request.data)
-        board = visible_board(
-            request, data["board_id"], viewer=writer(request, "pins:write_secret")
-        )
-        require_pin_write(request, board)
-        section = None
-        if data.get("board_section_id"):
-            section = visible_section(board, data["board_section_id"])
+        board, section = target_board(request, data)
         source = data["media_source"]
         image: dict = {}
         if source["source_type"] == "media_id":
@@ -202,13 +204,7 @@ class PinSaveView(APIView):
         require_scope(request, "pins:write")
         data = validated(PinSaveSerializer, request.data)
         pin = visible_pin(request, pin_id)
-        board = visible_board(
-            request, data["board_id"], viewer=writer(request, "pins:write_secret")
-        )
-        require_pin_write(request, board)
-        section = None
-        if data.get("board_section_id"):
-            section = visible_section(board, data["board_section_id"])
+        board, section = target_board(request, data)
         saved, _ = pin_save(pin=pin, board=board, user=request.user, section=section)
         return pin_response(request, saved, status.HTTP_201_CREATED)
 
