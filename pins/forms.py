@@ -35,7 +35,7 @@ class PinCreateForm(BoardChoiceMixin, forms.Form):
     image_url = forms.CharField(
         required=False,
         max_length=2048,
-        label="Or an image URL",
+        label="Or paste a web address",
         help_text="The server fetches it; a page URL works too when it names its image.",
         widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"}),
     )

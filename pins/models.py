@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from django.db import models
@@ -57,3 +59,9 @@ class Pin(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pin_detail", args=[self.pk])
+
+    @property
+    def link_domain(self) -> str:
+        """The link's host without a leading "www.", as cards show it."""
+        host = urlsplit(self.link).hostname if self.link else None
+        return (host or "").removeprefix("www.")

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,7 +46,9 @@ def pin_detail_view(request: HttpRequest, pin_id: int) -> HttpResponse:
             "is_owner": pin.owner_id == request.user.pk,
             "saved_from": saved_from(pin, request.user),
             "related": pins_related(pin=pin, viewer=request.user),
-            "link_domain": urlsplit(pin.link).hostname if pin.link else "",
+            "link_domain": pin.link_domain,
+            # For the plain Save form that works without JavaScript.
+            "boards": boards_writable_by(request.user) if request.user.is_authenticated else [],
         },
     )
 
@@ -67,6 +67,7 @@ def pin_builder_view(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('board_create')}?next={reverse('pin_builder')}")
     initial = {
         "board": request.GET.get("board"),
+        "section": request.GET.get("section"),
         "image_url": request.GET.get("media", ""),
         "link": request.GET.get("url", ""),
         "title": request.GET.get("title", "")[:100],

@@ -72,7 +72,8 @@ def test_the_pin_builder_needs_a_login(client):
 def test_the_pin_builder_sends_people_without_boards_to_create_one(client, user):
     client.force_login(user)
     response = client.get("/pin-builder/")
-    assert response.status_code == 302 and response["Location"] == "/boards/new/"
+    assert response.status_code == 302
+    assert response["Location"] == "/boards/new/?next=/pin-builder/"
 
 
 def test_a_refused_file_shows_the_pipelines_message_next_to_the_field(client, user, board):
