@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pins.models import Pin
-from tests.factories import BoardFactory, PinFactory
+from tests.factories import BoardFactory, MediaFactory, PinFactory
 from tests.images import png_bytes
 from tests.pages import same_page
 
@@ -102,3 +102,17 @@ def test_pages_carry_a_strict_content_security_policy(client):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_home_page_with_50_pins_weighs_under_60_kb(client, board):
+    media = MediaFactory(owner=board.owner, width=1200, height=900)  # all three grid widths
+    for number in range(50):
+        PinFactory(
+            board=board,
+            media=media,
+            title=f"A sunlit harbour walk, idea {number}",
+            link=f"https://www.example.com/ideas/harbour/{number}",
+        )
+    html = client.get("/").content
+    assert html.count(b'class="card"') == 50
+    assert len(html) < 60 * 1024
