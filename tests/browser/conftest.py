@@ -101,3 +101,31 @@ def page(new_page: Callable[[], Page]) -> Page:
 def screenshots_dir() -> Path:
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS_DIR
+
+
+@pytest.fixture
+def page_with(
+    browser: Browser, live_server, console_errors: list[str]
+) -> Iterator[Callable[..., Page]]:
+    """Like `new_page`, with context options of a test's own: a viewport, a phone, no JavaScript.
+
+    Its pages report to the same `console_errors`.
+    """
+    contexts: list[BrowserContext] = []
+
+    def open_page(**options) -> Page:
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", record_console)
+        page.on("pageerror", lambda error: console_errors.append(f"uncaught: {error}"))
+        return page
+
+    def record_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(f"{message.text} ({message.location['url']})")
+
+    yield open_page
+    for context in contexts:
+        context.close()
