@@ -1,0 +1,1 @@
+"""Benchmarks, one command each (see BENCHMARKS.md). Not part of the application."""
