@@ -32,12 +32,17 @@ from catalog.api.auth import has_scope, reader, require_scope
 from catalog.api.errors import Code, bad_request, not_found
 from catalog.api.helpers import text, validated
 from catalog.api.pagination import paginate
+from catalog.api.schema import PUBLIC_READ
 from pins.selectors import pins_visible_to, pins_with_card_data
 from pins.serializers import PinSerializer
 
 PAGE_PARAMETERS = [
     OpenApiParameter("bookmark", str, description="Cursor from the previous page."),
-    OpenApiParameter("page_size", int, description="1 to 250, default 25."),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": 250},
+        description="1 to 250, default 25.",
+    ),
 ]
 
 
@@ -143,7 +148,9 @@ class BoardsView(APIView):
 
 
 class BoardView(APIView):
-    @extend_schema(operation_id="boards/get", tags=["boards"], responses=BoardSerializer)
+    @extend_schema(
+        operation_id="boards/get", auth=PUBLIC_READ, tags=["boards"], responses=BoardSerializer
+    )
     def get(self, request: Request, board_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "boards:read")
@@ -182,6 +189,7 @@ class BoardView(APIView):
 class BoardPinsView(APIView):
     @extend_schema(
         operation_id="boards/list_pins",
+        auth=PUBLIC_READ,
         tags=["boards"],
         parameters=PAGE_PARAMETERS,
         responses=paginated(PinSerializer, "BoardPinPage"),
@@ -198,6 +206,7 @@ class BoardPinsView(APIView):
 class SectionsView(APIView):
     @extend_schema(
         operation_id="board_sections/list",
+        auth=PUBLIC_READ,
         tags=["boards"],
         parameters=PAGE_PARAMETERS,
         responses=paginated(BoardSectionSerializer, "BoardSectionPage"),
@@ -261,6 +270,7 @@ class SectionView(APIView):
 class SectionPinsView(APIView):
     @extend_schema(
         operation_id="board_sections/list_pins",
+        auth=PUBLIC_READ,
         tags=["boards"],
         parameters=PAGE_PARAMETERS,
         responses=paginated(PinSerializer, "SectionPinPage"),
@@ -279,7 +289,10 @@ class BoardSearchView(APIView):
     @extend_schema(
         operation_id="search_user_boards/get",
         tags=["search"],
-        parameters=[*PAGE_PARAMETERS, OpenApiParameter("query", str)],
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter("query", {"type": "string", "maxLength": 500}),
+        ],
         responses=paginated(BoardSerializer, "BoardSearchPage"),
     )
     def get(self, request: Request) -> Response:

@@ -54,10 +54,15 @@ class BoardSerializer(serializers.Serializer):
         }
 
 
+@extend_schema_field({"type": "string", "enum": list(Board.Privacy.values)})
+class PrivacyField(TextField):
+    """PUBLIC or SECRET; PROTECTED gets its own message until it is supported."""
+
+
 class BoardWriteSerializer(serializers.Serializer):
     name = TextField(max_length=180)
     description = TextField(max_length=500, required=False, allow_blank=True, allow_null=True)
-    privacy = TextField(required=False)
+    privacy = PrivacyField(required=False)
 
     def validate_privacy(self, value: str) -> str:
         if value == "PROTECTED":

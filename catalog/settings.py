@@ -267,11 +267,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_THROTTLE_CLASSES": ["catalog.api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "catalog.api.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # v5 bodies are JSON; only POST /media takes multipart (it says so itself).
+    "DEFAULT_PARSER_CLASSES": ["catalog.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "catalog.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -305,6 +302,9 @@ SPECTACULAR_SETTINGS = {
     "SERVERS": [{"url": "/api/v5"}],
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies are documented as the serializers validate them (a section's name stays
+    # required), not as all-optional copies.
+    "COMPONENT_SPLIT_PATCH": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "catalog.api.schema.add_error_responses",

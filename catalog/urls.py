@@ -19,3 +19,5 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{prefix}(?P<path>.+)$", serve_media, name="media"))
 # Profile and board URLs take any username, so they come last.
 urlpatterns.append(path("", include("boards.urls")))
+
+handler500 = "catalog.api.errors.server_error"

@@ -23,6 +23,7 @@ from catalog.api.auth import reader, require_scope
 from catalog.api.errors import Code, bad_request, not_found, too_large
 from catalog.api.helpers import check_upload_rate, text, validated
 from catalog.api.pagination import paginate
+from catalog.api.schema import PUBLIC_READ
 from media_pipeline.models import MediaRecord
 from pins.models import Pin
 from pins.selectors import pin_visible, pins_matching, pins_visible_to, pins_with_card_data
@@ -144,7 +145,9 @@ class PinsView(APIView):
 
 
 class PinView(APIView):
-    @extend_schema(operation_id="pins/get", tags=["pins"], responses=PinSerializer)
+    @extend_schema(
+        operation_id="pins/get", auth=PUBLIC_READ, tags=["pins"], responses=PinSerializer
+    )
     def get(self, request: Request, pin_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "pins:read")
@@ -213,7 +216,19 @@ class PinSearchView(APIView):
     @extend_schema(
         operation_id="search_user_pins/list",
         tags=["search"],
-        parameters=[*PAGE_PARAMETERS, OpenApiParameter("query", str, required=True)],
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter(
+                "query",
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 500,
+                    "pattern": r"^[^\x00]*\S[^\x00]*$",
+                },
+                required=True,
+            ),
+        ],
         responses=paginated(PinSerializer, "PinSearchPage"),
     )
     def get(self, request: Request) -> Response:

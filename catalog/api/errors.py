@@ -7,9 +7,10 @@ documented in docs/api.md. Whatever a caller may not see answers exactly like wh
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,6 +32,7 @@ class Code:
     PIN_NOT_FOUND = 50
     SECTION_NOT_FOUND = 58
     MEDIA_NOT_FOUND = 60
+    SERVER_ERROR = 7
 
 
 class ApiError(exceptions.APIException):
@@ -73,6 +75,20 @@ def _body(code: int, message: str) -> dict:
     return {"code": code, "message": message}
 
 
+def unknown_endpoint(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/v5/: v5's JSON 404, not the site's HTML page."""
+    return JsonResponse(_body(Code.NOT_FOUND, "Not found."), status=404)
+
+
+def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """An unexpected error: JSON under /api/, the friendly page elsewhere (it is logged)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            _body(Code.SERVER_ERROR, "Something went wrong; it has been logged."), status=500
+        )
+    return defaults.server_error(request)
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApiError):
         return Response(_body(exc.v5_code, str(exc.detail)), status=exc.status_code)
@@ -80,6 +96,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(
             _body(Code.TOO_LARGE, "Request body is too large."),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, and the like
+        return Response(
+            _body(Code.INVALID_PARAMETERS, "Too many parameters or files."),
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

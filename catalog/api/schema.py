@@ -21,3 +21,7 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             if isinstance(operation, dict) and "responses" in operation:
                 operation["responses"].setdefault("default", error)
     return result
+
+
+# Public boards, sections and pins may be read without a token (secret ones answer 404).
+PUBLIC_READ = [{"bearer": []}, {"session": []}, {}]

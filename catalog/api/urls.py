@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from accounts.api import UserAccountView
@@ -12,6 +12,7 @@ from boards.api import (
     SectionView,
 )
 from catalog.api.docs import ApiDocsView
+from catalog.api.errors import unknown_endpoint
 from media_pipeline.api import MediaDetailView, MediaView
 from pins.api import PinSaveView, PinSearchView, PinsView, PinView
 
@@ -33,4 +34,5 @@ urlpatterns = [
     path("media/<str:media_id>", MediaDetailView.as_view()),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"", unknown_endpoint),
 ]

@@ -446,12 +446,12 @@ def test_a_body_that_is_not_json_is_415(api):
     assert stored_state() == before
 
 
-def test_a_multipart_pin_without_a_json_media_source_is_400(world, api):
+def test_a_multipart_pin_is_refused_as_unsupported_media_type(world, api):
     before = stored_state()
 
     response = api.post_form("pins", {"board_id": str(world.board.pk), "media_source": "not json"})
 
-    assert_error(response, 400, Code.INVALID_PARAMETERS)
+    assert_error(response, 415, Code.UNSUPPORTED_MEDIA_TYPE)
     assert stored_state() == before
 
 

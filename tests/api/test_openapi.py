@@ -50,3 +50,24 @@ def test_the_interactive_docs_are_served_by_us_with_no_outside_requests(client):
     assert sources and all(source.startswith("/") for source in sources)
     assert "openapi.json" in script
     assert all(client.get(source).status_code == 200 for source in sources if "static" in source)
+
+
+def test_public_reads_are_documented_as_needing_no_token(client):
+    schema = client.get("/api/v5/openapi.json").json()
+    assert {} in schema["paths"]["/pins/{pin_id}"]["get"]["security"]
+    assert {} not in schema["paths"]["/pins"]["get"].get("security", [{"bearer": []}])
+
+
+@pytest.mark.parametrize("path", ["/api/v5/nothing", "/api/v5/boards/", "/api/v5/boards/a%2Fb"])
+def test_unknown_api_paths_answer_v5_json(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"code": 4, "message": "Not found."}
+
+
+def test_too_many_query_fields_is_a_json_400(client, settings, board):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    query = "&".join(f"f{n}=1" for n in range(20))
+    response = client.get(f"/api/v5/boards/{board.pk}/pins?{query}")
+    assert response.status_code == 400
+    assert response.json() == {"code": 1, "message": "Too many parameters or files."}
