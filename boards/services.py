@@ -20,6 +20,27 @@ def _slug_candidates(name: str):
         yield f"{base}-{number}"
 
 
+def _save_with_free_slug(board: Board) -> Board:
+    """Save under the first free slug for the board's name.
+
+    "Trips!" and "trips" slugify alike, so a taken slug moves on to "trips-2" and so on, while
+    the same name (case aside) is the owner's mistake and gets a message.
+    """
+    for slug in _slug_candidates(board.name):
+        board.slug = slug
+        try:
+            with transaction.atomic():
+                board.save()
+                return board
+        except IntegrityError:
+            taken = Board.objects.filter(owner=board.owner_id, name__iexact=board.name)
+            if taken.exclude(pk=board.pk).exists():
+                raise ValidationError(
+                    {"name": f"You already have a board named “{board.name}”."}
+                ) from None
+    raise ValidationError({"name": "Too many boards with a similar name; choose another name."})
+
+
 @transaction.atomic
 def board_create(
     *,
@@ -32,20 +53,7 @@ def board_create(
     _ensure_privacy_allowed(privacy)
     board = Board(owner=owner, name=name.strip(), description=description.strip(), privacy=privacy)
     board.full_clean(exclude=["slug", "owner"], validate_unique=False, validate_constraints=False)
-    # "Trips!" and "trips" slugify alike, so a taken slug moves on to "trips-2" and so on, while
-    # the same name (case aside) is the owner's mistake and gets a message.
-    for slug in _slug_candidates(board.name):
-        board.slug = slug
-        try:
-            with transaction.atomic():
-                board.save()
-                return board
-        except IntegrityError:
-            if Board.objects.filter(owner=owner, name__iexact=board.name).exists():
-                raise ValidationError(
-                    {"name": f"You already have a board named “{board.name}”."}
-                ) from None
-    raise ValidationError({"name": "Too many boards with a similar name; choose another name."})
+    return _save_with_free_slug(board)
 
 
 def _ensure_privacy_allowed(privacy: str) -> None:
@@ -78,19 +86,7 @@ def board_update(
     if not renamed:
         board.save()
         return board
-    for slug in _slug_candidates(board.name):
-        board.slug = slug
-        try:
-            with transaction.atomic():
-                board.save()
-                return board
-        except IntegrityError:
-            taken = Board.objects.filter(owner=board.owner_id, name__iexact=board.name)
-            if taken.exclude(pk=board.pk).exists():
-                raise ValidationError(
-                    {"name": f"You already have a board named “{board.name}”."}
-                ) from None
-    raise ValidationError({"name": "Too many boards with a similar name; choose another name."})
+    return _save_with_free_slug(board)
 
 
 @transaction.atomic
