@@ -1,8 +1,8 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from boards.models import Board
-from boards.services import board_create
+from boards.services import board_create, board_update
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,19 @@ def test_bad_board_fields_are_refused_and_nothing_is_saved(user, fields, field):
         board_create(owner=user, **fields)
     assert field in caught.value.message_dict
     assert Board.objects.count() == 0
+
+
+def test_renaming_follows_the_same_slug_and_name_rules(user):
+    trips = board_create(owner=user, name="Trips")
+    kitchen = board_create(owner=user, name="Kitchen")
+    assert board_update(board=kitchen, user=user, name="Trips?").slug == "trips-2"
+    with pytest.raises(ValidationError) as caught:
+        board_update(board=kitchen, user=user, name="TRIPS")
+    assert "already have a board" in caught.value.message_dict["name"][0]
+    assert board_update(board=trips, user=user, name="trips").slug == "trips"
+
+
+def test_only_the_owner_renames_a_board(user, other_user):
+    board = board_create(owner=user, name="Mine")
+    with pytest.raises(PermissionDenied):
+        board_update(board=board, user=other_user, name="Theirs")
