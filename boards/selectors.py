@@ -21,6 +21,13 @@ def board_visibility_q(user: User | AnonymousUser, *, via: str = "") -> Q:
     return public | Q(**{f"{via}owner": user})
 
 
+def board_visible_to(board: Board, user: User | AnonymousUser) -> bool:
+    """The same rule as board_visibility_q, for a board already loaded."""
+    return board.privacy == Board.Privacy.PUBLIC or (
+        user.is_authenticated and board.owner_id == user.pk
+    )
+
+
 def boards_visible_to(user: User | AnonymousUser) -> QuerySet[Board]:
     return Board.objects.filter(board_visibility_q(user)).select_related("owner")
 

@@ -149,7 +149,3 @@ class Rendition(models.Model):
     @property
     def url(self) -> str:
         return self.file.url
-
-    @property
-    def mime_type(self) -> str:
-        return f"image/{self.format.lower()}"

@@ -28,9 +28,7 @@ class PinCreateForm(BoardChoiceMixin, forms.Form):
     image = forms.FileField(
         required=False,
         help_text="JPEG, PNG, GIF or WebP.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
     )
     image_url = forms.CharField(
         required=False,

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from boards.models import Board
@@ -34,13 +33,12 @@ def pins_of_board(board: Board) -> QuerySet[Pin]:
     return _with_card_data(Pin.objects.filter(board=board))
 
 
-MAX_ID = 2**63 - 1
-
-
 def pin_for_page(*, pin_id: int, viewer: User | AnonymousUser) -> Pin:
-    if not 0 < pin_id <= MAX_ID:  # beyond bigint the database would raise, not answer "none"
+    """The pin at /pin/<id>/, or 404 when it does not exist or is not visible."""
+    pin = pin_visible(pin_id=str(pin_id), viewer=viewer)
+    if pin is None:
         raise Http404("No such pin.")
-    return get_object_or_404(_with_card_data(pins_visible_to(viewer)), pk=pin_id)
+    return pin
 
 
 @dataclass(frozen=True)

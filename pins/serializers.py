@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from boards.selectors import board_visible_to
 from catalog.api.auth import reader
 from catalog.api.fields import TextField
 from media_pipeline.serializers import V5_STATUS, PinMediaSerializer, media_images
@@ -53,8 +54,7 @@ class PinSerializer(serializers.Serializer):
         parent = pin.parent_pin
         if parent is None:
             return None
-        viewer = reader(self.context["request"], "pins")
-        if parent.board.is_secret and parent.board.owner_id != viewer.pk:
+        if not board_visible_to(parent.board, reader(self.context["request"], "pins")):
             return None
         return str(parent.pk)
 

@@ -7,12 +7,11 @@ expired bookmark is a 400, never a 500.
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from rest_framework.request import Request
 
 from catalog.api.errors import bad_request
@@ -82,7 +81,3 @@ def paginate(
             {"c": _digest(context), "k": rows[-1].pk}, salt=_SALT, compress=True
         ),
     )
-
-
-def paginated_response(page: Page, serialize: Callable[[list[Model]], list[dict]]) -> dict:
-    return {"items": serialize(page.items), "bookmark": page.bookmark}

@@ -67,29 +67,9 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def new_page(
-    browser: Browser, live_server, console_errors: list[str]
-) -> Iterator[Callable[[], Page]]:
+def new_page(page_with: Callable[..., Page]) -> Callable[[], Page]:
     """Open a page in a fresh context (its own cookies, so anonymous) aimed at the live server."""
-    contexts: list[BrowserContext] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(base_url=live_server.url)
-        # Every step should answer in well under a second; fail fast rather than after 30 s.
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", record_console)
-        page.on("pageerror", lambda error: console_errors.append(f"uncaught: {error}"))
-        return page
-
-    def record_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.append(f"{message.text} ({message.location['url']})")
-
-    yield open_page
-    for context in contexts:
-        context.close()
+    return page_with
 
 
 @pytest.fixture
@@ -107,14 +87,14 @@ def screenshots_dir() -> Path:
 def page_with(
     browser: Browser, live_server, console_errors: list[str]
 ) -> Iterator[Callable[..., Page]]:
-    """Like `new_page`, with context options of a test's own: a viewport, a phone, no JavaScript.
-
-    Its pages report to the same `console_errors`.
-    """
+    """Open a page in a fresh context (its own cookies) aimed at the live server, with context
+    options of a test's own: a viewport, a phone, no JavaScript. Its pages report to the same
+    `console_errors`."""
     contexts: list[BrowserContext] = []
 
     def open_page(**options) -> Page:
         context = browser.new_context(base_url=live_server.url, **options)
+        # Every step should answer in well under a second; fail fast rather than after 30 s.
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
