@@ -44,6 +44,11 @@ class MediaRecord(models.Model):
     placeholder = models.TextField(blank=True)
     # 64-bit DCT perceptual hash, stored signed to fit a bigint; near duplicates differ in few bits.
     phash = models.BigIntegerField(null=True, blank=True)
+    # The dominant colour in OKLab, a perceptual space: equal distances look equally different,
+    # so colour search ranks by how close a pin looks rather than by RGB arithmetic.
+    color_l = models.FloatField(null=True, blank=True)
+    color_a = models.FloatField(null=True, blank=True)
+    color_b = models.FloatField(null=True, blank=True)
     has_alpha = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,6 +7,7 @@ expired bookmark is a 400, never a 500.
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,7 @@ def _digest(context: str) -> str:
     return hashlib.sha256(context.encode()).hexdigest()[:16]
 
 
-def _key_from(bookmark: str, context: str) -> int:
+def _payload_from(bookmark: str, context: str) -> dict:
     try:
         payload = signing.loads(bookmark, salt=_SALT, max_age=BOOKMARK_MAX_AGE)
     except signing.SignatureExpired:
@@ -51,7 +52,11 @@ def _key_from(bookmark: str, context: str) -> int:
         raise bad_request("bookmark is not valid.") from None
     if not isinstance(payload, dict) or payload.get("c") != _digest(context):
         raise bad_request("bookmark belongs to another list.")
-    key = payload.get("k")
+    return payload
+
+
+def _key_from(bookmark: str, context: str) -> int:
+    key = _payload_from(bookmark, context).get("k")
     if not isinstance(key, int) or not 0 < key <= _MAX_KEY:
         raise bad_request("bookmark is not valid.")
     return key
@@ -79,5 +84,33 @@ def paginate(
         items=rows,
         bookmark=signing.dumps(
             {"c": _digest(context), "k": rows[-1].pk}, salt=_SALT, compress=True
+        ),
+    )
+
+
+# Ranked lists (search, related pins) have no stable key to page by; their bookmark is a position
+# in the ranking, capped so a deep page costs no more than this many rows.
+MAX_RANKED_OFFSET = 1000
+
+
+def paginate_ranked(
+    request: Request, fetch: Callable[[int, int], list[Any]], *, context: str
+) -> Page:
+    """One page of a ranked list: `fetch(offset, limit)` returns up to `limit` items from
+    position `offset`; the bookmark carries the next position, signed and bound to `context`."""
+    size = page_size_from(request)
+    offset = 0
+    bookmark = request.query_params.get("bookmark")
+    if bookmark:
+        offset = _payload_from(bookmark, context).get("o")
+        if not isinstance(offset, int) or not 0 < offset <= MAX_RANKED_OFFSET:
+            raise bad_request("bookmark is not valid.")
+    rows = fetch(offset, size + 1)
+    if len(rows) <= size or offset + size >= MAX_RANKED_OFFSET:
+        return Page(items=rows[:size], bookmark=None)
+    return Page(
+        items=rows[:size],
+        bookmark=signing.dumps(
+            {"c": _digest(context), "o": offset + size}, salt=_SALT, compress=True
         ),
     )
