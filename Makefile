@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format lock install clean bench-pipeline
+.PHONY: run test lint format lock install clean bench-pipeline bench-discovery
 
 install: $(INSTALLED)
 
@@ -51,3 +51,9 @@ clean:
 # installs the wallpaper corpus, libvips/pyvips and numpy when missing. See BENCHMARKS.md.
 bench-pipeline: $(INSTALLED)
 	$(BIN)/python -m bench.pipeline $(BENCH_ARGS)
+
+# Search, related pins and near-duplicate lookups on one core over synthetic catalogs in PostgreSQL
+# databases catalog_bench_<size> (made once, then reused). SIZES="10k 100k" for other sizes;
+# BENCH_DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
+bench-discovery: $(INSTALLED)
+	$(BIN)/python -m bench.discovery $(if $(SIZES),--sizes $(SIZES)) $(BENCH_ARGS)

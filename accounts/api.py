@@ -29,8 +29,8 @@ class UserAccountView(APIView):
                 "business_name": None,
                 "board_count": boards.count(),
                 "pin_count": pins.count(),
-                "follower_count": 0,
-                "following_count": 0,
+                "follower_count": user.follower_count,
+                "following_count": user.following_count,
                 "monthly_views": 0,
             }
         )

@@ -43,6 +43,10 @@ class User(AbstractUser):
     )
     about = models.CharField(max_length=500, blank=True)
     website_url = models.URLField(max_length=2048, blank=True)
+    # Kept by follows.services with F() updates in the follow's own transaction, so profiles and
+    # the API show them without counting rows.
+    follower_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
 
     objects = CatalogUserManager()
 
@@ -69,6 +73,7 @@ class AccessToken(models.Model):
         PINS_WRITE = "pins:write", "Create, update and delete your public pins"
         PINS_WRITE_SECRET = "pins:write_secret", "Create, update and delete pins on secret boards"
         USER_ACCOUNTS_READ = "user_accounts:read", "See your account"
+        USER_ACCOUNTS_WRITE = "user_accounts:write", "Follow and unfollow people and boards"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(max_length=100)

@@ -9,8 +9,8 @@ from accounts.models import User
 from boards.models import Board, BoardSection
 from boards.selectors import (
     board_visible,
-    boards_matching,
     boards_owned_by,
+    boards_search,
     section_of,
 )
 from boards.serializers import (
@@ -31,9 +31,10 @@ from boards.services import (
 from catalog.api.auth import has_scope, reader, require_scope
 from catalog.api.errors import Code, bad_request, not_found
 from catalog.api.helpers import text, validated
-from catalog.api.pagination import paginate
+from catalog.api.pagination import paginate, paginate_ranked
 from catalog.api.schema import PUBLIC_READ
-from pins.selectors import pins_visible_to, pins_with_card_data
+from media_pipeline.colors import ColorError, parse_hex_color
+from pins.selectors import pins_near_color, pins_visible_to, pins_with_card_data
 from pins.serializers import PinSerializer
 
 PAGE_PARAMETERS = [
@@ -44,6 +45,25 @@ PAGE_PARAMETERS = [
         description="1 to 250, default 25.",
     ),
 ]
+
+# Extension: `?color=` keeps the pins whose image's dominant colour looks close to this one.
+COLOR_PARAMETER = OpenApiParameter(
+    "color",
+    {"type": "string", "pattern": r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
+    description="Extension: only pins whose dominant colour looks close to this one "
+    "(#RRGGBB; the # may be left out, #RGB is short for #RRGGBB).",
+)
+
+
+def color_from(request: Request) -> str | None:
+    """The `color` parameter as #rrggbb; None when absent or empty."""
+    raw = request.query_params.get("color", "")
+    if not raw:
+        return None
+    try:
+        return parse_hex_color(raw)
+    except ColorError:
+        raise bad_request("color must be a hex colour like #cc3333.") from None
 
 
 # v5's `privacy` filter values and the boards each lists (PROTECTED ones do not exist yet).
@@ -191,15 +211,21 @@ class BoardPinsView(APIView):
         operation_id="boards/list_pins",
         auth=PUBLIC_READ,
         tags=["boards"],
-        parameters=PAGE_PARAMETERS,
+        parameters=[*PAGE_PARAMETERS, COLOR_PARAMETER],
         responses=paginated(PinSerializer, "BoardPinPage"),
     )
     def get(self, request: Request, board_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "pins:read")
         board = visible_board(request, board_id)
-        pins = pins_with_card_data(pins_visible_to(reader(request, "pins")).filter(board=board))
-        page = paginate(request, pins, context=f"boards/list_pins:{board.pk}")
+        pins = pins_visible_to(reader(request, "pins")).filter(board=board)
+        context = f"boards/list_pins:{board.pk}"
+        color = color_from(request)
+        if color is not None:
+            # Filtered, in the board's own order: the same keyset pages as without a colour.
+            pins = pins_near_color(pins, color)
+            context += f":{color}"
+        page = paginate(request, pins_with_card_data(pins), context=context)
         return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
 
 
@@ -297,11 +323,24 @@ class BoardSearchView(APIView):
     )
     def get(self, request: Request) -> Response:
         require_scope(request, "boards:read")
+        # Not stripped: a query ending in a word (no trailing space) matches that word's prefix.
         query = request.query_params.get("query", "")
         if "\x00" in query or len(query) > 500:
             raise bad_request("query must be text of at most 500 characters.")
-        boards = boards_matching(
-            boards_owned_by(owner=request.user, viewer=reader(request, "boards")), query
-        )
-        page = paginate(request, boards, context=f"search/boards:{request.user.pk}:{query}")
+        viewer = reader(request, "boards")
+        context = f"search/boards:{request.user.pk}:{query}"
+        if not query.strip():
+            # As Pinterest's: without a query, all of the user's boards, newest first.
+            page = paginate(
+                request, boards_owned_by(owner=request.user, viewer=viewer), context=context
+            )
+        else:
+            own = Board.objects.filter(owner=request.user)
+            page = paginate_ranked(
+                request,
+                lambda offset, limit: boards_search(
+                    query=query, viewer=viewer, among=own, offset=offset, limit=limit
+                ),
+                context=context,
+            )
         return Response({"items": board_payload(request, page.items), "bookmark": page.bookmark})

@@ -21,6 +21,8 @@ class Board(models.Model):
     privacy = models.CharField(max_length=6, choices=Privacy, default=Privacy.PUBLIC)
     created_at = models.DateTimeField(auto_now_add=True)
     pins_modified_at = models.DateTimeField(null=True, blank=True)
+    # Kept by follows.services with F() updates in the follow's own transaction.
+    follower_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

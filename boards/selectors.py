@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from boards.models import Board, BoardSection
+from catalog.search import search_filter, search_ranked
+from catalog.search_query import parse_query
 
 
 def board_visibility_q(user: User | AnonymousUser, *, via: str = "") -> Q:
@@ -99,11 +101,14 @@ def boards_owned_by(*, owner: User, viewer: User | AnonymousUser) -> QuerySet[Bo
     return with_api_data(boards_visible_to(viewer).filter(owner=owner))
 
 
+# What a board is found by; on PostgreSQL its stored search vector weighs the name above the
+# description.
+BOARD_SEARCH_FIELDS = ["name", "description"]
+
+
 def boards_matching(boards: QuerySet[Board], query: str) -> QuerySet[Board]:
-    words = query.split()
-    for word in words:
-        boards = boards.filter(Q(name__icontains=word) | Q(description__icontains=word))
-    return boards
+    """The boards of `boards` matching a search box's text (syntax: catalog/search_query.py)."""
+    return search_filter(boards, parse_query(query), fields=BOARD_SEARCH_FIELDS)
 
 
 def section_of(*, board: Board, section_id: str) -> BoardSection | None:
@@ -113,8 +118,29 @@ def section_of(*, board: Board, section_id: str) -> BoardSection | None:
     return BoardSection.objects.select_related("board").filter(board=board, pk=key).first()
 
 
-def boards_search(*, query: str, viewer: User | AnonymousUser) -> QuerySet[Board]:
-    return with_api_data(boards_matching(boards_visible_to(viewer), query))
+SEARCH_PAGE_SIZE = 25
+
+
+def boards_search(
+    *,
+    query: str,
+    viewer: User | AnonymousUser,
+    among: QuerySet[Board] | None = None,
+    offset: int = 0,
+    limit: int = SEARCH_PAGE_SIZE,
+) -> list[Board]:
+    """One page of the visible boards matching `query`, best first, with pin counts and covers
+    (web and API); `among` narrows the candidates (an owner's boards) before ranking.
+
+    The page is ranked first and only its boards are counted: counting the pins of every ranked
+    match before taking the page costs as much as the matches hold pins."""
+    boards = boards_visible_to(viewer)
+    if among is not None:
+        boards = among.filter(board_visibility_q(viewer))
+    ranked = search_ranked(boards, parse_query(query), fields=BOARD_SEARCH_FIELDS)
+    page = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+    loaded = with_api_data(Board.objects.filter(pk__in=page)).in_bulk()
+    return [loaded[pk] for pk in page]
 
 
 def boards_for_picker(user: User) -> QuerySet[Board]:

@@ -24,7 +24,7 @@ class BoardSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     board_pins_modified_at = serializers.SerializerMethodField()
     pin_count = serializers.IntegerField()
-    follower_count = serializers.SerializerMethodField()
+    follower_count = serializers.IntegerField()
     collaborator_count = serializers.SerializerMethodField()
     owner = OwnerSerializer()
     media = serializers.SerializerMethodField()
@@ -33,9 +33,6 @@ class BoardSerializer(serializers.Serializer):
         # v5 declares it always present: a board without pins reports its creation time.
         when = board.pins_modified_at or board.created_at
         return serializers.DateTimeField().to_representation(when)
-
-    def get_follower_count(self, board: Board) -> int:
-        return 0
 
     def get_collaborator_count(self, board: Board) -> int:
         return 0

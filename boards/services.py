@@ -4,6 +4,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from boards.models import Board, BoardSection
+from follows.models import BoardFollow
 
 MAX_SLUG_ATTEMPTS = 50
 
@@ -20,7 +21,7 @@ def _slug_candidates(name: str):
         yield f"{base}-{number}"
 
 
-def _save_with_free_slug(board: Board) -> Board:
+def _save_with_free_slug(board: Board, update_fields: list[str] | None = None) -> Board:
     """Save under the first free slug for the board's name.
 
     "Trips!" and "trips" slugify alike, so a taken slug moves on to "trips-2" and so on, while
@@ -30,7 +31,7 @@ def _save_with_free_slug(board: Board) -> Board:
         board.slug = slug
         try:
             with transaction.atomic():
-                board.save()
+                board.save(update_fields=update_fields)
                 return board
         except IntegrityError:
             taken = Board.objects.filter(owner=board.owner_id, name__iexact=board.name)
@@ -74,8 +75,16 @@ def board_update(
 ) -> Board:
     """Change a board's name (its slug follows), description or privacy; None leaves a field."""
     ensure_can_write(board, user)
+    # Only what the owner edits is written: counters move concurrently by their own updates.
+    fields = ["name", "slug", "description", "privacy"]
     if privacy is not None:
         _ensure_privacy_allowed(privacy)
+        if privacy == Board.Privacy.SECRET and board.privacy != privacy:
+            # Only the owner sees a secret board, so nobody else can go on following it; the
+            # follows go rather than linger as a count of people who can no longer see it.
+            BoardFollow.objects.filter(board=board).delete()
+            board.follower_count = 0
+            fields.append("follower_count")
         board.privacy = privacy
     if description is not None:
         board.description = description.strip()
@@ -84,9 +93,9 @@ def board_update(
         board.name = name.strip()
     board.full_clean(exclude=["slug", "owner"], validate_unique=False, validate_constraints=False)
     if not renamed:
-        board.save()
+        board.save(update_fields=fields)
         return board
-    return _save_with_free_slug(board)
+    return _save_with_free_slug(board, update_fields=fields)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from boards import views
 
@@ -27,4 +27,5 @@ urlpatterns = [
         views.section_create_view,
         name="section_create",
     ),
+    path("", include("follows.urls")),
 ]

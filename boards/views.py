@@ -12,7 +12,9 @@ from boards.models import Board
 from boards.selectors import board_for_page, boards_for_picker, boards_of_owner
 from boards.services import board_create, board_delete, board_update, section_create
 from catalog.enhanced import form_errors, from_script
-from pins.selectors import grid_page, pins_of_board
+from follows.selectors import is_following_board, is_following_user
+from media_pipeline.colors import ColorError, parse_hex_color
+from pins.selectors import grid_page, pins_near_color, pins_of_board
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -66,7 +68,12 @@ def profile_view(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "boards/profile.html",
-        {"profile_user": owner, "boards": boards, "is_me": owner.pk == request.user.pk},
+        {
+            "profile_user": owner,
+            "boards": boards,
+            "is_me": owner.pk == request.user.pk,
+            "following": is_following_user(follower=request.user, followee=owner),
+        },
     )
 
 
@@ -81,6 +88,9 @@ def board_detail_view(request: HttpRequest, username: str, slug: str) -> HttpRes
         section = next((s for s in sections if s.pk == int(section_id)), None)
         if section is not None:
             pins = pins.filter(section=section)
+    color, color_error = _board_color(request)
+    if color is not None:
+        pins = pins_near_color(pins, color)  # filtered, in the board's order
     page = grid_page(pins, before=request.GET.get("before"))
     context = {
         "board": board,
@@ -90,10 +100,24 @@ def board_detail_view(request: HttpRequest, username: str, slug: str) -> HttpRes
         "pin_count": board.pins.count(),
         "is_owner": board.owner_id == request.user.pk,
         "section_form": SectionForm(),
+        "following": is_following_board(follower=request.user, board=board),
+        "color": color,
+        "color_error": color_error,
     }
     if from_script(request):
         return render(request, "shared/grid_page.html", context)
     return render(request, "boards/detail.html", context)
+
+
+def _board_color(request: HttpRequest) -> tuple[str | None, str]:
+    """`?color=` as on search: the colour to filter by, or the reason it was ignored."""
+    raw = request.GET.get("color", "")
+    if not raw:
+        return None, ""
+    try:
+        return parse_hex_color(raw), ""
+    except ColorError as exc:
+        return None, f"Showing every pin: {exc}."
 
 
 def _owned_board(request: HttpRequest, username: str, slug: str) -> Board:

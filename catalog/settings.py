@@ -6,6 +6,7 @@ a real Celery worker.
 """
 
 import ipaddress
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlparse
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "boards",
     "pins",
     "media_pipeline",
+    "follows",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +291,27 @@ API_THROTTLE_RATES = {
     "api_write": env_parsed("API_RATE_WRITE", _rate, "120/minute", expected="N/minute or N/hour"),
     "api_upload": env_parsed("API_RATE_UPLOAD", _rate, "30/minute", expected="N/minute or N/hour"),
 }
+
+
+def _search_config(raw: str) -> str:
+    # It is written into SQL as a name, so only a plain identifier is accepted.
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", raw.lower()):
+        raise ValueError("")
+    return raw.lower()
+
+
+# Full-text search on PostgreSQL: the text search configuration that stems words (run
+# `manage.py search_reindex` after changing it), and how many of the newest matches are ranked.
+SEARCH_CONFIG = env_parsed(
+    "SEARCH_CONFIG", _search_config, "english", expected="a configuration name such as english"
+)
+SEARCH_RANK_WINDOW = env_int("SEARCH_RANK_WINDOW", 1000, minimum=50, maximum=100_000)
+
+# "More like this" walks an in-memory graph of pins and boards (pins/related.py): new pins are
+# added every REFRESH seconds (0: rebuild before every use, as tests do), and the whole graph is
+# rebuilt every REBUILD seconds to drop deleted pins and boards turned secret.
+RELATED_GRAPH_REFRESH_SECONDS = env_int("RELATED_GRAPH_REFRESH_SECONDS", 30, minimum=0)
+RELATED_GRAPH_REBUILD_SECONDS = env_int("RELATED_GRAPH_REBUILD_SECONDS", 600, minimum=1)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "catalog API",

@@ -587,5 +587,33 @@ def perceptual_hash(image: Image.Image) -> int:
     return bits
 
 
+# --- Facts at upload (in the request) ---------------------------------------------------------
+
+# The smallest side decoded for upload-time facts: the hash looks at a 32x32 copy and the dominant
+# colour at a 64x64 one, so 64 px serve both, and DCT scaling reaches that from a 12 MP JPEG by
+# decoding at 1/8 (a few milliseconds rather than a full decode).
+UPLOAD_FACTS_SIDE = 64
+
+
+@dataclass(frozen=True)
+class UploadFacts:
+    dominant_color: str
+    phash: int
+
+
+def upload_facts(data: bytes) -> UploadFacts:
+    """The dominant colour and perceptual hash from a small, cheap decode, while the upload
+    request still holds the bytes; the worker computes both again from its renditions."""
+    try:
+        width, height = upright_size(data)
+    except _DECODE_ERRORS:
+        raise ImageRejected("image could not be decoded") from None
+    scale = min(1.0, max(UPLOAD_FACTS_SIDE / width, UPLOAD_FACTS_SIDE / height))
+    small = decode_upright(
+        data, at_least=(max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale)))
+    )
+    return UploadFacts(dominant_color=dominant_color(small), phash=perceptual_hash(small))
+
+
 def hamming_distance(first: int, second: int) -> int:
     return ((first ^ second) & (2**64 - 1)).bit_count()

@@ -81,6 +81,10 @@ class MediaRecord(models.Model):
                 condition=models.Q(status__in=["queued", "processing"]),
                 name="media_unfinished_idx",
             ),
+            # Serves colour search (pins.selectors.pins_near_color), the box before the exact
+            # distance: WHERE color_a BETWEEN ? AND ? AND color_b BETWEEN ? AND ?
+            # AND color_l BETWEEN ? AND ?; a and b (the hue) narrow the most, so they lead.
+            models.Index(fields=["color_a", "color_b", "color_l"], name="media_oklab_idx"),
         ]
 
     def __str__(self) -> str:

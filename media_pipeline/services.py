@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from media_pipeline import imaging
+from media_pipeline import colors, imaging
 from media_pipeline.models import MediaRecord, Rendition
 from media_pipeline.storage import (
     content_path,
@@ -60,6 +60,7 @@ def media_create(*, owner: User, upload: UploadedFile | bytes) -> MediaRecord:
     if existing is not None:
         return existing
     extension = imaging.extension_for(info.format)
+    facts = _upload_facts(data)
     # Content-addressed, so a rolled-back upload leaves at most a file the next identical upload
     # reuses.
     original_name = save_immutable(originals_storage(), content_path("o", data, extension), data)
@@ -72,6 +73,7 @@ def media_create(*, owner: User, upload: UploadedFile | bytes) -> MediaRecord:
                 format=info.format,
                 width=info.width,
                 height=info.height,
+                **facts,
             )
     except IntegrityError:
         # A concurrent upload of the same bytes won the race: share its record.
@@ -79,6 +81,29 @@ def media_create(*, owner: User, upload: UploadedFile | bytes) -> MediaRecord:
     media_id = media.pk
     transaction.on_commit(lambda: media_enqueue(media_id=media_id))
     return media
+
+
+def _upload_facts(data: bytes) -> dict:
+    """The perceptual hash and dominant colour, computed now rather than by the worker, so the
+    request that creates a pin can already tell its owner about a near duplicate."""
+    try:
+        facts = imaging.upload_facts(data)
+    except imaging.ImageRejected:
+        return {}  # the worker decodes it properly and records why it fails, if it does
+    return {"phash": _signed64(facts.phash), **color_fields(facts.dominant_color)}
+
+
+def color_fields(dominant_color: str) -> dict:
+    """`dominant_color` with its OKLab coordinates: every write of one writes the others."""
+    if not dominant_color:
+        return {"dominant_color": "", "color_l": None, "color_a": None, "color_b": None}
+    lab = colors.hex_to_oklab(dominant_color)
+    return {
+        "dominant_color": dominant_color,
+        "color_l": lab.l,
+        "color_a": lab.a,
+        "color_b": lab.b,
+    }
 
 
 def media_create_from_url(*, owner: User, url: str) -> MediaRecord:
@@ -262,7 +287,7 @@ def media_process(*, media_id: int) -> None:
             width=processed.width,
             height=processed.height,
             has_alpha=processed.has_alpha,
-            dominant_color=processed.dominant_color,
+            **color_fields(processed.dominant_color),
             placeholder=processed.placeholder,
             phash=_signed64(processed.phash),
             error="",

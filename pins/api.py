@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from boards.api import (
+    COLOR_PARAMETER,
     PAGE_PARAMETERS,
+    color_from,
     paginated,
     pin_payload,
     visible_board,
@@ -22,12 +24,22 @@ from boards.models import Board, BoardSection
 from catalog.api.auth import reader, require_scope
 from catalog.api.errors import Code, bad_request, not_found, too_large
 from catalog.api.helpers import check_upload_rate, text, validated
-from catalog.api.pagination import paginate
+from catalog.api.pagination import paginate, paginate_ranked
 from catalog.api.schema import PUBLIC_READ
 from media_pipeline.models import MediaRecord
 from pins.models import Pin
-from pins.selectors import pin_visible, pins_matching, pins_visible_to, pins_with_card_data
+from pins.selectors import (
+    pin_duplicate_of,
+    pin_visible,
+    pins_by_color,
+    pins_near_color,
+    pins_related_page,
+    pins_search,
+    pins_visible_to,
+    pins_with_card_data,
+)
 from pins.serializers import (
+    PinCreatedSerializer,
     PinCreateSerializer,
     PinSaveSerializer,
     PinSerializer,
@@ -105,7 +117,7 @@ class PinsView(APIView):
         operation_id="pins/create",
         tags=["pins"],
         request=PinCreateSerializer,
-        responses={201: PinSerializer},
+        responses={201: PinCreatedSerializer},
     )
     def post(self, request: Request) -> Response:
         require_scope(request, "pins:write")
@@ -141,7 +153,13 @@ class PinsView(APIView):
             if getattr(exc, "code", None) == "too_large":
                 raise too_large(exc.messages[0]) from None
             raise
-        return pin_response(request, pin, status.HTTP_201_CREATED)
+        fresh = pin_visible(pin_id=str(pin.pk), viewer=request.user)
+        # Known at once for uploads (hashed in the request); null for a URL not fetched yet.
+        duplicate = pin_duplicate_of(fresh, reader(request, "pins"))
+        context = {"request": request, "duplicate_of": duplicate}
+        return Response(
+            PinCreatedSerializer(fresh, context=context).data, status=status.HTTP_201_CREATED
+        )
 
 
 class PinView(APIView):
@@ -212,6 +230,30 @@ class PinSaveView(APIView):
         return pin_response(request, saved, status.HTTP_201_CREATED)
 
 
+class PinRelatedView(APIView):
+    @extend_schema(
+        operation_id="pins/related",
+        auth=PUBLIC_READ,
+        tags=["pins"],
+        parameters=PAGE_PARAMETERS,
+        responses=paginated(PinSerializer, "PinRelatedPage"),
+    )
+    def get(self, request: Request, pin_id: str) -> Response:
+        """More like this: pins related to this one, best first."""
+        if request.user.is_authenticated:
+            require_scope(request, "pins:read")
+        viewer = reader(request, "pins")
+        pin = visible_pin(request, pin_id, viewer=viewer)
+        page = paginate_ranked(
+            request,
+            lambda offset, limit: pins_related_page(
+                pin=pin, viewer=viewer, offset=offset, limit=limit
+            ),
+            context=f"pins/related:{pin.pk}:{viewer.pk}",
+        )
+        return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
+
+
 class PinSearchView(APIView):
     @extend_schema(
         operation_id="search_user_pins/list",
@@ -226,22 +268,44 @@ class PinSearchView(APIView):
                     "maxLength": 500,
                     "pattern": r"^[^\x00]*\S[^\x00]*$",
                 },
-                required=True,
+                description="Required unless `color` is given (extension: colour search).",
             ),
+            COLOR_PARAMETER,
         ],
         responses=paginated(PinSerializer, "PinSearchPage"),
     )
     def get(self, request: Request) -> Response:
         require_scope(request, "pins:read")
-        query = request.query_params.get("query", "").strip()
-        if not query:
-            raise bad_request("query is required.")
+        # Not stripped: a query ending in a word (no trailing space) matches that word's prefix.
+        query = request.query_params.get("query", "")
+        color = color_from(request)
+        if not query.strip() and color is None:
+            raise bad_request("query is required (or color).")
         if "\x00" in query or len(query) > 500:
             raise bad_request("query must be text of at most 500 characters.")
-        pins = pins_with_card_data(
-            pins_matching(
-                pins_visible_to(reader(request, "pins")).filter(owner=request.user), query
+        if color is not None and not query.strip():
+            # Colour alone: the user's pins nearest that colour first.
+            near = pins_with_card_data(
+                pins_by_color(
+                    pins_visible_to(reader(request, "pins")).filter(owner=request.user), color
+                )
             )
+            page = paginate_ranked(
+                request,
+                lambda offset, limit: list(near[offset : offset + limit]),
+                context=f"search/pins:{request.user.pk}:color:{color}",
+            )
+            return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
+        own = Pin.objects.filter(owner=request.user)
+        # Pinterest's search_user_pins: the token user's own pins, best match first.
+        pins = pins_search(
+            query=query,
+            viewer=reader(request, "pins"),
+            among=own if color is None else pins_near_color(own, color),
         )
-        page = paginate(request, pins, context=f"search/pins:{request.user.pk}:{query}")
+        page = paginate_ranked(
+            request,
+            lambda offset, limit: list(pins[offset : offset + limit]),
+            context=f"search/pins:{request.user.pk}:{query}" + (f":{color}" if color else ""),
+        )
         return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})

@@ -1,7 +1,9 @@
-"""Demo content for a fresh install: user `demo`, a few boards, ~60 generated pins.
+"""Demo content for a fresh install: user `demo`, a few boards, ~60 generated pins, and a
+neighbour, `ada`, who saves some of them to her own boards and whom `demo` follows.
 
 Images are drawn here with Pillow (varied aspect ratios and colours) and go through the real
-pipeline, exactly as an upload would.
+pipeline, exactly as an upload would. Ada's saves give "More like this" a graph to walk (pins
+saved together on her boards are related) and give `demo` a home feed.
 """
 
 import io
@@ -14,7 +16,9 @@ from PIL import Image, ImageDraw
 from accounts.models import User
 from boards.models import Board
 from boards.services import board_create
-from pins.services import pin_create
+from follows.services import board_follow, user_follow
+from pins.models import Pin
+from pins.services import pin_create, pin_save
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"  # noqa: S105 - a published demo login for local use, shown by `make run`
@@ -33,6 +37,15 @@ BOARDS = [
     ("Colour palettes", "Combinations worth stealing.", "palette"),
 ]
 SECRET_BOARD = ("Gift ideas", "For birthdays coming up. Only I can see this board.", "gift")
+
+NEIGHBOUR_USERNAME = "ada"
+# Ada's boards and the demo topics she saves from: overlapping interests make related pins.
+NEIGHBOUR_BOARDS = [
+    ("Light and wood", "Warm rooms to cook and work in.", ("kitchen", "desk")),
+    ("Green corners", "Plants everywhere, in every colour.", ("garden", "palette")),
+    ("Places to go", "Trips, and gardens worth the trip.", ("trip", "garden")),
+]
+NEIGHBOUR_SAVE_SHARE = 0.6
 
 ADJECTIVES = [
     "Sunlit",
@@ -117,10 +130,11 @@ def demo_catalog_create(*, pins: int = 60, seed: int = 7) -> DemoResult:
             topic,
         )
     )
+    by_topic: dict[str, list[Pin]] = {}
     for number in range(pins):
         board, topic = boards[number % len(boards)]
         title = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS[topic])}"
-        pin_create(
+        pin = pin_create(
             owner=user,
             board=board,
             upload=demo_image(rng),
@@ -129,4 +143,22 @@ def demo_catalog_create(*, pins: int = 60, seed: int = 7) -> DemoResult:
             link=f"https://example.com/ideas/{topic}/{number + 1}",
             alt_text=f"Illustration for {title.lower()}",
         )
+        if not board.is_secret:
+            by_topic.setdefault(topic, []).append(pin)
+    _neighbour_create(rng=rng, demo_user=user, by_topic=by_topic)
     return DemoResult(created=True, boards=len(boards), pins=pins)
+
+
+def _neighbour_create(
+    *, rng: random.Random, demo_user: User, by_topic: dict[str, list[Pin]]
+) -> None:
+    """Ada saves a share of the demo's public pins on her interests; demo follows her."""
+    neighbour = User.objects.create_user(NEIGHBOUR_USERNAME)  # no password: not a login
+    for name, description, topics in NEIGHBOUR_BOARDS:
+        board = board_create(owner=neighbour, name=name, description=description)
+        for topic in topics:
+            for pin in by_topic.get(topic, []):
+                if rng.random() < NEIGHBOUR_SAVE_SHARE:
+                    pin_save(pin=pin, board=board, user=neighbour)
+    user_follow(follower=demo_user, followee=neighbour)
+    board_follow(follower=neighbour, board=demo_user.boards.order_by("pk").first())

@@ -1,13 +1,37 @@
+import re
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from accounts.models import User
 from boards.models import Board
 from boards.selectors import board_visibility_q, parse_id
+from catalog.search import search_filter, search_ranked
+from catalog.search_query import parse_query
+from media_pipeline.colors import Oklab, hex_to_oklab
+from media_pipeline.imaging import hamming_distance
 from media_pipeline.models import Rendition
+from pins import related
 from pins.models import Pin
 
 GRID_PAGE_SIZE = 50
@@ -69,41 +93,183 @@ def pin_visible(*, pin_id: str, viewer: User | AnonymousUser) -> Pin | None:
     return _with_card_data(pins_visible_to(viewer)).filter(pk=key).first()
 
 
+# What a pin is found by; on PostgreSQL its stored search vector holds the same (the link as its
+# domain), weighted title > description > alt text and board name > domain.
+PIN_SEARCH_FIELDS = ["title", "description", "alt_text", "board__name", "link"]
+
+
 def pins_matching(pins: QuerySet[Pin], query: str) -> QuerySet[Pin]:
-    """Every word in the title, description, alt text or board name (full-text search later)."""
-    for word in query.split():
-        pins = pins.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(alt_text__icontains=word)
-            | Q(board__name__icontains=word)
-        )
-    return pins
+    """The pins of `pins` matching a search box's text (syntax: catalog/search_query.py)."""
+    return search_filter(pins, parse_query(query), fields=PIN_SEARCH_FIELDS)
 
 
 RELATED_COUNT = 30
 
 
+# The length of a related list. Every page ranks the whole list the same way (the walk is seeded
+# by pin, viewer and graph), so page 2 continues page 1; the API pages through it.
+RELATED_MAX = 200
+# A viewer's newest saves steer their related lists (pins/related.py weighs them).
+RECENT_SAVES = 8
+# Words too common to say two titles are about the same thing.
+_TITLE_STOPWORDS = frozenset(
+    {"the", "and", "for", "with", "from", "this", "that", "these", "those", "your", "you", "our"}
+    | {"are", "was", "were", "how", "what", "why", "into", "onto", "over", "under", "about"}
+)
+_TITLE_WORDS = 5
+
+
+def _recent_save_media(viewer: User | AnonymousUser) -> list[int]:
+    """The images of the viewer's newest saves (pins saved from another pin), newest first."""
+    if not viewer.is_authenticated:
+        return []
+    media = (
+        pins_visible_to(viewer)
+        .filter(owner=viewer, parent_pin__isnull=False)
+        .order_by("-pk")
+        .values_list("media_id", flat=True)[: RECENT_SAVES * 2]
+    )
+    return list(dict.fromkeys(media))[:RECENT_SAVES]
+
+
+def _visible_candidates(
+    viewer: User | AnonymousUser, candidates: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The (image, pin) candidates whose pin the viewer may see, in order: the graph may predate
+    a deletion or a board turned secret. One lookup by primary key."""
+    pin_ids = [pk for _, pk in candidates]
+    visible = set(pins_visible_to(viewer).filter(pk__in=pin_ids).values_list("pk", flat=True))
+    return [(media_id, pk) for media_id, pk in candidates if pk in visible]
+
+
+def _title_words(title: str) -> list[str]:
+    words = (word.lower() for word in re.findall(r"\w+", title))
+    useful = (w for w in words if len(w) >= 3 and not w.isdigit() and w not in _TITLE_STOPWORDS)
+    return list(dict.fromkeys(useful))[:_TITLE_WORDS]
+
+
+def _unseen(rows: list[tuple[int, int]], seen_media: set[int], limit: int) -> list[int]:
+    """Pin ids of `rows` (pin id, media id), one per image not seen yet, up to `limit`."""
+    found: list[int] = []
+    for pk, media_id in rows:
+        if len(found) >= limit:
+            break
+        if media_id not in seen_media:
+            seen_media.add(media_id)
+            found.append(pk)
+    return found
+
+
+def _pins_sharing_title_words(
+    pin: Pin, viewer: User | AnonymousUser, *, seen_media: set[int], limit: int
+) -> list[int]:
+    """Visible pins whose text matches words of the pin's title, most words shared first."""
+    words = _title_words(pin.title)
+    if not words or limit <= 0:
+        return []
+    visible = pins_visible_to(viewer)
+    # One search per word, ORed: a single shared word is enough to be related.
+    hits = [Q(pk__in=pins_matching(visible, f"{word} ").values("pk")) for word in words]
+    shared = sum(
+        (Case(When(hit, then=1), default=0, output_field=IntegerField()) for hit in hits),
+        Value(0, output_field=IntegerField()),
+    )
+    rows = (
+        visible.filter(reduce(or_, hits))
+        .exclude(pk=pin.pk)
+        .exclude(media_id__in=seen_media)
+        .alias(shared=shared)
+        .order_by("-shared", "-pk")
+        .values_list("pk", "media_id")[: limit * 2]
+    )
+    return _unseen(list(rows), seen_media, limit)
+
+
+def _newest_of_board(
+    pin: Pin, viewer: User | AnonymousUser, *, seen_media: set[int], limit: int
+) -> list[int]:
+    if limit <= 0:
+        return []
+    rows = (
+        pins_visible_to(viewer)
+        .filter(board=pin.board_id)
+        .exclude(pk=pin.pk)
+        .exclude(media_id__in=seen_media)
+        .order_by("-pk")
+        .values_list("pk", "media_id")[: limit * 2]
+    )
+    return _unseen(list(rows), seen_media, limit)
+
+
+def related_pin_ids(*, pin: Pin, viewer: User | AnonymousUser) -> list[int]:
+    """Ids of the pins to show under `pin` to `viewer`, best first, up to RELATED_MAX, one per
+    image (its oldest public pin, or for the fills any visible one) and none of the pin's own.
+
+    First what random walks over the pin/board graph reach from the pin's image (and from the
+    viewer's recent saves), then pictures that look like it, then pins sharing words of its
+    title, then the newest of its board. At most five queries, whatever the catalog's size.
+    """
+    recent = [media_id for media_id in _recent_save_media(viewer) if media_id != pin.media_id]
+    media = pin.media
+    candidates = related.related_candidates(
+        related.current_snapshot(),
+        media_id=pin.media_id,
+        phash=media.phash,
+        color=(media.color_l, media.color_a, media.color_b),
+        recent_media=recent,
+        seed=(pin.pk, viewer.pk or 0),
+        count=RELATED_MAX,
+    )
+    found = _visible_candidates(viewer, candidates)
+    ids = [pk for _, pk in found]
+    seen_media = {pin.media_id, *recent, *(media_id for media_id, _ in found)}
+    ids += _pins_sharing_title_words(
+        pin, viewer, seen_media=seen_media, limit=RELATED_MAX - len(ids)
+    )
+    ids += _newest_of_board(pin, viewer, seen_media=seen_media, limit=RELATED_MAX - len(ids))
+    return ids
+
+
+def pins_related_page(
+    *, pin: Pin, viewer: User | AnonymousUser, offset: int, limit: int
+) -> list[Pin]:
+    """Pins `offset` to `offset + limit` of the related list, with card data."""
+    ids = related_pin_ids(pin=pin, viewer=viewer)[offset : offset + limit]
+    found = _with_card_data(pins_visible_to(viewer)).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def pins_related(
     *, pin: Pin, viewer: User | AnonymousUser, count: int = RELATED_COUNT
 ) -> list[Pin]:
-    """More pins to show under a pin: its board's first, then the newest elsewhere, each once.
+    """More like this: the first `count` pins of the related list."""
+    return pins_related_page(pin=pin, viewer=viewer, offset=0, limit=count)
 
-    Two bounded queries whatever the catalog's size.
-    """
-    visible = _with_card_data(pins_visible_to(viewer)).exclude(pk=pin.pk)
-    same_board = list(visible.filter(board=pin.board_id).order_by("-pk")[:count])
-    others = list(
-        visible.exclude(board=pin.board_id)
-        .exclude(media=pin.media_id)
-        .order_by("-pk")[: count - len(same_board)]
+
+def related_pin_ids_for_user(user: User | AnonymousUser, count: int) -> list[int]:
+    """Ids of up to `count` pins related to the user's recent saves, best first (walks from
+    those saves only; none of their images), each visible to the user; empty for a user who has
+    saved nothing. Two queries."""
+    recent = _recent_save_media(user)
+    if not recent or count <= 0:
+        return []
+    candidates = related.candidates_for_recent_saves(
+        related.current_snapshot(), recent_media=recent, seed=(0, user.pk), count=count
     )
-    return same_board + others
+    return [pk for _, pk in _visible_candidates(user, candidates)]
 
 
-def pins_search(*, query: str, viewer: User | AnonymousUser) -> QuerySet[Pin]:
-    """The web search: every visible pin matching each word of the query."""
-    return _with_card_data(pins_matching(pins_visible_to(viewer), query))
+def pins_search(
+    *, query: str, viewer: User | AnonymousUser, among: QuerySet[Pin] | None = None
+) -> QuerySet[Pin]:
+    """Visible pins matching `query`, best first, to be sliced by position (web and API).
+
+    `among` narrows the candidates (an owner's pins, a colour) before ranking; filtering the
+    result instead would only filter the ranked window. Visibility applies either way."""
+    pins = pins_visible_to(viewer)
+    if among is not None:
+        pins = among.filter(board_visibility_q(viewer, via="board__"))
+    return _with_card_data(search_ranked(pins, parse_query(query), fields=PIN_SEARCH_FIELDS))
 
 
 def saved_from(pin: Pin, viewer: User | AnonymousUser) -> Pin | None:
@@ -116,3 +282,117 @@ def saved_from(pin: Pin, viewer: User | AnonymousUser) -> Pin | None:
         .filter(pk=pin.parent_pin_id)
         .first()
     )
+
+
+# How far (Euclidean, in OKLab) a pin's dominant colour may be from the colour asked for. About
+# 0.02 is a just-noticeable difference; at 0.12 a red (#d32f2f) still finds crimson (0.03 away),
+# brick (0.07) and pure red (0.08) but not orange, brown, coral or dark red (0.17): the same hue
+# family, as people name one. A constant, not a setting: it is a fact about colour vision.
+COLOR_MATCH_DISTANCE = 0.12
+
+
+def _squared_distance(target: Oklab) -> CombinedExpression:
+    terms = [
+        (F(f"media__color_{axis}") - Value(value)) * (F(f"media__color_{axis}") - Value(value))
+        for axis, value in (("l", target.l), ("a", target.a), ("b", target.b))
+    ]
+    return sum(terms[1:], terms[0])
+
+
+def pins_near_color(
+    pins: QuerySet[Pin], color: str | Oklab, *, max_distance: float = COLOR_MATCH_DISTANCE
+) -> QuerySet[Pin]:
+    """The pins whose image's dominant colour is within `max_distance` of `color` (a hex colour
+    or OKLab), annotated with `color_distance` (squared) to order by, closest first.
+
+    The cube around the colour is tested first, on media_oklab_idx; the exact distance then only
+    runs on the rows inside it. Images whose colour is not known yet never match.
+    """
+    target = color if isinstance(color, Oklab) else hex_to_oklab(color)
+    d = max_distance
+    inside_box = pins.filter(
+        media__color_a__range=(target.a - d, target.a + d),
+        media__color_b__range=(target.b - d, target.b + d),
+        media__color_l__range=(target.l - d, target.l + d),
+    )
+    distance = ExpressionWrapper(_squared_distance(target), output_field=FloatField())
+    return inside_box.alias(color_distance=distance).filter(color_distance__lte=d * d)
+
+
+def pins_by_color(pins: QuerySet[Pin], color: str | Oklab) -> QuerySet[Pin]:
+    """Colour search without words: the nearest colours first, newest first among equals (a total
+    order, so a page boundary never repeats or skips a pin)."""
+    return pins_near_color(pins, color).order_by("color_distance", "-pk")
+
+
+# A ranked web list pages by position, so deep pages cost more: stop where the API does.
+RANKED_MAX_OFFSET = 1000
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    pins: list[Pin]
+    next_offset: int | None
+
+
+def ranked_page(
+    pins: QuerySet[Pin], *, offset: str | None, size: int = GRID_PAGE_SIZE
+) -> RankedPage:
+    """One page of an ordered list from position `offset` (anything else reads as 0)."""
+    start = int(offset) if offset and offset.isascii() and offset.isdigit() else 0
+    start = min(start, RANKED_MAX_OFFSET)
+    batch = list(pins[start : start + size + 1])
+    has_more = len(batch) > size and start + size < RANKED_MAX_OFFSET
+    return RankedPage(pins=batch[:size], next_offset=start + size if has_more else None)
+
+
+# Bits (of 64) in which two perceptual hashes may differ and still be the same picture. A resize,
+# re-encode or recompression moves a pHash by 0 to 4 bits; unrelated pictures differ in about
+# half of them (32), and fewer than one random pair in ten billion comes within 6.
+DUPLICATE_MAX_BITS = 6
+
+
+class _HammingDistance(Func):
+    """PostgreSQL 14+: the number of bits in which a bigint column differs from a value."""
+
+    template = "bit_count((%(expressions)s)::bit(64))"
+    output_field = BigIntegerField()
+
+
+def pin_duplicate_of(pin: Pin, viewer: User | AnonymousUser) -> Pin | None:
+    """Another pin of `pin`'s owner, visible to `viewer`, whose image looks the same (the nearest
+    one, the earliest among equals), for "You already saved this to <board>"; None while the
+    image's hash is unknown (a URL the worker has not fetched yet).
+
+    Looks the same means a perceptual hash within DUPLICATE_MAX_BITS and a dominant colour within
+    COLOR_MATCH_DISTANCE: the hash sees only light and dark, so a recoloured copy, or two flat
+    images (whose hashes are noise), are not the same picture. One query on PostgreSQL; two on
+    SQLite, which counts the bits in Python over the owner's hashes.
+    """
+    media = pin.media
+    if media.phash is None or media.color_l is None:
+        return None
+    colour = Oklab(l=media.color_l, a=media.color_a, b=media.color_b)
+    candidates = pins_near_color(
+        pins_visible_to(viewer).filter(owner=pin.owner_id, media__phash__isnull=False),
+        colour,
+    ).exclude(pk=pin.pk)
+    if connection.vendor == "postgresql":
+        distance = _HammingDistance(
+            F("media__phash").bitxor(Cast(Value(media.phash), BigIntegerField()))
+        )
+        return (
+            candidates.alias(bits=distance)
+            .filter(bits__lte=DUPLICATE_MAX_BITS)
+            .select_related("board")
+            .order_by("bits", "pk")
+            .first()
+        )
+    near = [
+        (hamming_distance(phash, media.phash), pk)
+        for pk, phash in candidates.values_list("pk", "media__phash")
+    ]
+    bits, pk = min(near, default=(DUPLICATE_MAX_BITS + 1, None))
+    if bits > DUPLICATE_MAX_BITS:
+        return None
+    return Pin.objects.select_related("board").filter(pk=pk).first()

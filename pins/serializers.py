@@ -89,6 +89,24 @@ class PinSerializer(serializers.Serializer):
         return V5_STATUS[pin.media.status]
 
 
+class DuplicateOfSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    board_id = serializers.CharField()
+    board_name = serializers.CharField(source="board.name")
+
+
+class PinCreatedSerializer(PinSerializer):
+    """pins/create's answer: the Pin, plus `duplicate_of` (extension), another pin of the
+    creator's whose image looks the same, or null. The request's view passes it in context."""
+
+    duplicate_of = serializers.SerializerMethodField()
+
+    @extend_schema_field(DuplicateOfSerializer(allow_null=True))
+    def get_duplicate_of(self, pin: Pin) -> dict | None:
+        duplicate = self.context.get("duplicate_of")
+        return DuplicateOfSerializer(duplicate).data if duplicate is not None else None
+
+
 class MediaSourceSerializer(serializers.Serializer):
     source_type = serializers.ChoiceField(
         choices=["image_url", "image_base64", "media_id"],

@@ -4,17 +4,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from boards.selectors import boards_search, boards_writable_by
 from catalog.enhanced import form_errors, from_script
+from follows.selectors import home_stream
+from media_pipeline.colors import PALETTE, ColorError, parse_hex_color
 from pins.forms import PinCreateForm, PinEditForm, PinSaveForm
+from pins.models import Pin
 from pins.selectors import (
     grid_page,
+    pin_duplicate_of,
     pin_for_page,
-    pins_for_home,
+    pins_by_color,
+    pins_near_color,
     pins_related,
     pins_search,
+    pins_visible_to,
+    pins_with_card_data,
+    ranked_page,
     saved_from,
 )
 from pins.services import pin_create, pin_delete, pin_save, pin_update
@@ -31,8 +40,11 @@ def _grid(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 
 @require_safe
 def home_view(request: HttpRequest) -> HttpResponse:
-    page = grid_page(pins_for_home(request.user), before=request.GET.get("before"))
-    return _grid(request, "pins/home.html", {"page": page})
+    """Signed in: the pins of followed boards and people ("Your feed"), or everything with
+    `?all=1`; anonymous, or with nothing followed or saved: everything."""
+    stream = home_stream(viewer=request.user, everything=request.GET.get("all") == "1")
+    page = grid_page(stream.pins, before=request.GET.get("before"))
+    return _grid(request, "pins/home.html", {"page": page, "stream": stream})
 
 
 @require_safe
@@ -45,6 +57,10 @@ def pin_detail_view(request: HttpRequest, pin_id: int) -> HttpResponse:
             "pin": pin,
             "is_owner": pin.owner_id == request.user.pk,
             "saved_from": saved_from(pin, request.user),
+            # Only its owner is told; known once the image's hash is (at once for uploads).
+            "duplicate_of": (
+                pin_duplicate_of(pin, request.user) if pin.owner_id == request.user.pk else None
+            ),
             "related": pins_related(pin=pin, viewer=request.user),
             "link_domain": pin.link_domain,
             # For the plain Save form that works without JavaScript.
@@ -93,6 +109,7 @@ def pin_builder_view(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _attach_pipeline_error(form, exc)
             else:
+                _tell_about_duplicate(request, pin)
                 board_url = data["board"].get_absolute_url()
                 if from_script(request):
                     return JsonResponse(
@@ -106,6 +123,20 @@ def pin_builder_view(request: HttpRequest) -> HttpResponse:
         "pins/builder.html",
         {"form": form, "suggested_images": _bookmarklet_images(request)},
     )
+
+
+def _tell_about_duplicate(request: HttpRequest, pin: Pin) -> None:
+    """Shown on the next page: the script follows the same redirect target."""
+    duplicate = pin_duplicate_of(pin, request.user)
+    if duplicate is not None:
+        messages.info(
+            request,
+            format_html(
+                'You already saved this to {}. <a href="{}">See the earlier pin</a>.',
+                duplicate.board.name,
+                duplicate.get_absolute_url(),
+            ),
+        )
 
 
 def _attach_pipeline_error(form: PinCreateForm, exc: ValidationError) -> None:
@@ -206,13 +237,50 @@ def pin_save_view(request: HttpRequest, pin_id: int) -> HttpResponse:
 
 @require_safe
 def search_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    context: dict = {"query": query}
+    # Parsed unstripped: a query ending in a word (no trailing space) matches its prefix.
+    text = request.GET.get("q", "").replace("\x00", "")[:200]
+    query = text.strip()
+    color, color_error = _chosen_color(request)
+    context: dict = {"query": query, **_palette_context(color, color_error)}
+    # A colour narrows the pins before ranking (with words) or is the ranking (alone).
+    among = pins_near_color(Pin.objects.all(), color) if color else None
     if query:
-        context["page"] = grid_page(
-            pins_search(query=query, viewer=request.user), before=request.GET.get("before")
+        context["page"] = ranked_page(
+            pins_search(query=text, viewer=request.user, among=among),
+            offset=request.GET.get("offset"),
         )
-        context["boards"] = list(
-            boards_search(query=query, viewer=request.user).order_by("-pk")[:SEARCH_BOARDS_SHOWN]
+        if not from_script(request) and not color:  # boards have no colour to match
+            context["boards"] = boards_search(
+                query=text, viewer=request.user, limit=SEARCH_BOARDS_SHOWN
+            )
+    elif color:
+        context["page"] = ranked_page(
+            pins_with_card_data(pins_by_color(pins_visible_to(request.user), color)),
+            offset=request.GET.get("offset"),
         )
     return _grid(request, "pins/search.html", context)
+
+
+def _chosen_color(request: HttpRequest) -> tuple[str | None, str]:
+    """The palette's choice as #rrggbb (its "Custom" chip means the colour input's value), or
+    None, and what is wrong with it, if anything."""
+    raw = request.GET.get("color", "")
+    if raw == "custom":
+        raw = request.GET.get("custom_color", "")
+    if not raw.strip():
+        return None, ""
+    try:
+        return parse_hex_color(raw), ""
+    except ColorError as exc:
+        return None, f"Choose a colour from the palette: {exc}."
+
+
+def _palette_context(color: str | None, error: str) -> dict:
+    custom = color is not None and color not in {swatch.hex for swatch in PALETTE}
+    return {
+        "palette": PALETTE,
+        "color": color or "",
+        "color_is_custom": custom,
+        "custom_color": color if custom else "#cc3333",
+        "color_error": error,
+    }

@@ -33,6 +33,13 @@ def fast_password_hashing(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def related_graph_from_this_test(settings):
+    """Related pins walk a graph of this test's rows, rebuilt in the test's own transaction: no
+    snapshot from an earlier test, and no background refresh thread holding a connection."""
+    settings.RELATED_GRAPH_REFRESH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process(request):
     """Tasks run in-process (the embedded default) unless a test drives a real worker."""
     if request.node.get_closest_marker("worker"):

@@ -19,7 +19,13 @@
       .then((html) => {
         const template = document.createElement("template");
         template.innerHTML = html;
-        const cards = Array.from(template.content.querySelectorAll(".card"));
+        // A ranked list (search) pages by position, so a pin added meanwhile can push one already
+        // shown onto the next page: show each pin once.
+        const href = (card) => card.querySelector("a").getAttribute("href");
+        const shown = new Set(Array.from(grid.querySelectorAll(".card"), href));
+        const cards = Array.from(template.content.querySelectorAll(".card")).filter(
+          (card) => !shown.has(href(card)),
+        );
         const next = template.content.querySelector(".more");
         grid.append(...cards);
         grid.dispatchEvent(new CustomEvent("grid:added", { bubbles: true, detail: { cards } }));

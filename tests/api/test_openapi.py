@@ -23,10 +23,18 @@ OPERATIONS = {
     "pins/update",
     "pins/delete",
     "pins/save",
+    "pins/related",
     "search_user_pins/list",
     "search_user_boards/get",
     "media/create",
     "media/get",
+    "user_following/get",
+    "followers/list",
+    "boards_user_follows/list",
+    "follow_user/update",
+    "unfollow_user/delete",
+    "boards/follow",
+    "boards/unfollow",
 }
 
 

@@ -24,9 +24,26 @@ def test_demo_content_goes_through_the_real_pipeline_once(
     assert Pin.objects.filter(owner__username="demo").count() == 8
     assert set(MediaRecord.objects.values_list("status", flat=True)) == {"ready"}
     assert Board.objects.filter(privacy="SECRET").count() == 1
+    pins_before = Pin.objects.count()
     call_command("seed_demo", "--pins", "8")
     assert "already present" in capsys.readouterr().out
-    assert Pin.objects.count() == 8
+    assert Pin.objects.count() == pins_before
+
+
+def test_the_demo_neighbour_saves_demo_pins_and_is_followed(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--pins", "30")
+
+    saves = Pin.objects.filter(owner__username="ada")
+    assert saves.exists()
+    assert not saves.filter(parent_pin__isnull=True).exists()
+    assert not saves.filter(parent_pin__board__privacy="SECRET").exists()
+    client.login(username="demo", password="demo")
+    feed = client.get("/").content.decode()
+    saved = saves.order_by("-pk").first()
+    assert f'href="/pin/{saved.pk}/"' in feed
 
 
 def test_the_demo_login_works(client):

@@ -1,0 +1,142 @@
+"""Search over pins and boards: ranked full-text search on PostgreSQL, a plain match on SQLite.
+
+On PostgreSQL each searchable table carries a `search_vector` column that triggers keep current
+(see catalog/search_index.py), so a query only reads it through its GIN index. It is not a model
+field, so Django never selects or writes it; `StoredVector` names it in queries. Ranking every
+match of a common word would cost as much as the catalog is large, so at most
+`SEARCH_RANK_WINDOW` of the newest matches are ranked.
+
+On SQLite (the embedded default) every word must appear somewhere in the fields, and results
+come newest first.
+"""
+
+import operator
+import re
+from functools import reduce
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchQueryCombinable,
+    SearchQueryField,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet, Value
+from django.db.models.sql.compiler import SQLCompiler
+
+from catalog.search_query import ParsedQuery, Term
+
+RANK = "search_rank"
+
+
+def full_text_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class StoredVector(Func):
+    """The trigger-maintained `search_vector` column of the queried table, under whatever alias
+    the table has in the query (a subquery relabels it), so joins never make it ambiguous."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self) -> None:
+        super().__init__(F("pk"))
+
+    def as_sql(self, compiler: SQLCompiler, connection, **extra) -> tuple[str, list]:
+        alias = compiler.quote_name_unless_alias(self.get_source_expressions()[0].alias)
+        return f"{alias}.{connection.ops.quote_name('search_vector')}", []
+
+
+class _Matches(Func):
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class _TypedWord(SearchQueryCombinable, Func):
+    """The last word while it is being typed: the word itself (stemmed: "running" finds "run")
+    or any word it begins, unstemmed ("bicy" finds "bicycle", whose stem is "bicycl").
+
+    A stop word matches nothing, so a query of "cats an" still finds cats until "an" grows."""
+
+    output_field = SearchQueryField()
+    config = None
+
+    def __init__(self, word: str, *, config: str) -> None:
+        # The word is \w+ only (see search_query), so quoting it makes one tsquery operand.
+        super().__init__(Value(config), Value(word), Value(f"'{word}':*"))
+
+    def as_sql(self, compiler: SQLCompiler, connection, **extra) -> tuple[str, list]:
+        config, word, prefix = (compiler.compile(e) for e in self.get_source_expressions())
+        stemmed = f"plainto_tsquery({config[0]}::regconfig, {word[0]})"
+        sql = (
+            f"CASE WHEN numnode({stemmed}) = 0 THEN {stemmed}"
+            f" ELSE {stemmed} || to_tsquery('simple'::regconfig, {prefix[0]}) END"
+        )
+        return sql, [*config[1], *word[1], *config[1], *word[1], *config[1], *word[1], *prefix[1]]
+
+
+def _tsquery(term: Term, config: str) -> SearchQueryCombinable:
+    if term.prefix:
+        return _TypedWord(term.words[0], config=config)
+    kind = "phrase" if term.is_phrase else "plain"
+    return SearchQuery(term.text, config=config, search_type=kind)
+
+
+def _all_of(terms: tuple[Term, ...], config: str) -> SearchQueryCombinable:
+    return reduce(operator.and_, (_tsquery(term, config) for term in terms))
+
+
+def _any_of(terms: tuple[Term, ...], config: str) -> SearchQueryCombinable:
+    return reduce(operator.or_, (_tsquery(term, config) for term in terms))
+
+
+def _contains(term: Term, fields: list[str]) -> Q:
+    """SQLite: the word, or the phrase's words separated by anything but letters and digits,
+    anywhere in one of the fields."""
+    if term.is_phrase:
+        lookup, value = "iregex", r"\W+".join(re.escape(word) for word in term.words)
+    else:
+        lookup, value = "icontains", term.words[0]
+    return reduce(operator.or_, (Q(**{f"{field}__{lookup}": value}) for field in fields))
+
+
+def search_filter(rows: QuerySet, query: ParsedQuery, *, fields: list[str]) -> QuerySet:
+    """The rows matching every included term and no excluded one.
+
+    `fields` are what the SQLite match looks in; on PostgreSQL the stored vector already holds
+    them. A query with nothing to include finds nothing."""
+    if query.finds_nothing:
+        return rows.none()
+    if not full_text_search():
+        for term in query.included:
+            rows = rows.filter(_contains(term, fields))
+        for term in query.excluded:
+            rows = rows.exclude(_contains(term, fields))
+        return rows
+    config = settings.SEARCH_CONFIG
+    # Two tests rather than one combined tsquery: if every included word is a stop word the
+    # first matches nothing, where "'' && !!x" would match nearly every row.
+    rows = rows.filter(_Matches(StoredVector(), _all_of(query.included, config)))
+    if query.excluded:
+        rows = rows.exclude(_Matches(StoredVector(), _any_of(query.excluded, config)))
+    return rows
+
+
+def search_ranked(rows: QuerySet, query: ParsedQuery, *, fields: list[str]) -> QuerySet:
+    """The matching rows, best first (ties and SQLite newest first), for slicing by offset.
+
+    Only the newest `SEARCH_RANK_WINDOW` matches are ranked: they are found through the GIN
+    index, and ranking more would cost as much as there are matches."""
+    matches = search_filter(rows, query, fields=fields)
+    if query.finds_nothing or not full_text_search():
+        return matches.order_by("-pk")
+    window = matches.order_by("-pk").values("pk")[: settings.SEARCH_RANK_WINDOW]
+    rank: Expression = SearchRank(StoredVector(), _all_of(query.included, settings.SEARCH_CONFIG))
+    return (
+        rows.model._default_manager.filter(pk__in=window)
+        .annotate(**{RANK: rank})
+        .order_by(f"-{RANK}", "-pk")
+    )
