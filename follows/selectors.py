@@ -9,7 +9,7 @@ from boards.models import Board
 from boards.selectors import board_visibility_q, parse_id, with_api_data
 from follows.models import BoardFollow, UserFollow
 from pins.models import Pin
-from pins.selectors import pins_for_home, pins_visible_to, pins_with_card_data
+from pins.selectors import pins_for_grid, pins_for_home, pins_visible_to
 
 # How many pins related to the viewer's recent saves are mixed into their feed.
 FEED_RELATED_COUNT = 50
@@ -106,7 +106,7 @@ def pins_for_feed(user: User, *, related: list[int]) -> QuerySet[Pin]:
     )
     if related:
         wanted |= Q(pk__in=related)
-    return pins_with_card_data(pins_visible_to(user).filter(wanted).exclude(owner=user))
+    return pins_for_grid(pins_visible_to(user).filter(wanted).exclude(owner=user))
 
 
 @dataclass(frozen=True)

@@ -298,14 +298,15 @@ class PinSearchView(APIView):
             return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})
         own = Pin.objects.filter(owner=request.user)
         # Pinterest's search_user_pins: the token user's own pins, best match first.
-        pins = pins_search(
-            query=query,
-            viewer=reader(request, "pins"),
-            among=own if color is None else pins_near_color(own, color),
-        )
         page = paginate_ranked(
             request,
-            lambda offset, limit: list(pins[offset : offset + limit]),
+            lambda offset, limit: pins_search(
+                query=query,
+                viewer=reader(request, "pins"),
+                among=own if color is None else pins_near_color(own, color),
+                offset=offset,
+                limit=limit,
+            ),
             context=f"search/pins:{request.user.pk}:{query}" + (f":{color}" if color else ""),
         )
         return Response({"items": pin_payload(request, page.items), "bookmark": page.bookmark})

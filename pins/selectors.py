@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -30,7 +31,7 @@ from catalog.search import search_filter, search_ranked
 from catalog.search_query import parse_query
 from media_pipeline.colors import Oklab, hex_to_oklab
 from media_pipeline.imaging import hamming_distance
-from media_pipeline.models import Rendition
+from media_pipeline.models import GRID_WIDTHS, Rendition
 from pins import related
 from pins.models import Pin
 
@@ -43,18 +44,32 @@ def pins_visible_to(user: User | AnonymousUser) -> QuerySet[Pin]:
 
 
 def _with_card_data(pins: QuerySet[Pin]) -> QuerySet[Pin]:
+    """Pins with everything an API pin shows, in a constant number of queries."""
     return pins.select_related(
         "media", "board", "board__owner", "owner", "parent_pin__board"
     ).prefetch_related(Prefetch("media__renditions", queryset=Rendition.objects.order_by("width")))
 
 
+def pins_for_grid(pins: QuerySet[Pin]) -> QuerySet[Pin]:
+    """Pins for a web grid, with what a card shows: its image (the grid widths only, under half
+    of the renditions), title and link. Loading less is most of a grid page's cost."""
+    renditions = Rendition.objects.filter(name__in=GRID_WIDTHS).order_by("width")
+    return pins.select_related("media").prefetch_related(
+        Prefetch("media__renditions", queryset=renditions)
+    )
+
+
+def _loader(grid: bool) -> Callable[[QuerySet[Pin]], QuerySet[Pin]]:
+    return pins_for_grid if grid else _with_card_data
+
+
 def pins_for_home(user: User | AnonymousUser) -> QuerySet[Pin]:
-    return _with_card_data(pins_visible_to(user))
+    return pins_for_grid(pins_visible_to(user))
 
 
 def pins_of_board(board: Board) -> QuerySet[Pin]:
     """Pins of a board the caller has already been allowed to see."""
-    return _with_card_data(Pin.objects.filter(board=board))
+    return pins_for_grid(Pin.objects.filter(board=board))
 
 
 def pin_for_page(*, pin_id: int, viewer: User | AnonymousUser) -> Pin:
@@ -231,19 +246,24 @@ def related_pin_ids(*, pin: Pin, viewer: User | AnonymousUser) -> list[int]:
 
 
 def pins_related_page(
-    *, pin: Pin, viewer: User | AnonymousUser, offset: int, limit: int
+    *,
+    pin: Pin,
+    viewer: User | AnonymousUser,
+    offset: int,
+    limit: int,
+    grid: bool = False,
 ) -> list[Pin]:
-    """Pins `offset` to `offset + limit` of the related list, with card data."""
+    """Pins `offset` to `offset + limit` of the related list, for the API (or a web `grid`)."""
     ids = related_pin_ids(pin=pin, viewer=viewer)[offset : offset + limit]
-    found = _with_card_data(pins_visible_to(viewer)).in_bulk(ids)
+    found = _loader(grid)(pins_visible_to(viewer)).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
 def pins_related(
     *, pin: Pin, viewer: User | AnonymousUser, count: int = RELATED_COUNT
 ) -> list[Pin]:
-    """More like this: the first `count` pins of the related list."""
-    return pins_related_page(pin=pin, viewer=viewer, offset=0, limit=count)
+    """More like this under a pin's page: the first `count` pins of the related list, as cards."""
+    return pins_related_page(pin=pin, viewer=viewer, offset=0, limit=count, grid=True)
 
 
 def related_pin_ids_for_user(user: User | AnonymousUser, count: int) -> list[int]:
@@ -260,16 +280,29 @@ def related_pin_ids_for_user(user: User | AnonymousUser, count: int) -> list[int
 
 
 def pins_search(
-    *, query: str, viewer: User | AnonymousUser, among: QuerySet[Pin] | None = None
-) -> QuerySet[Pin]:
-    """Visible pins matching `query`, best first, to be sliced by position (web and API).
+    *,
+    query: str,
+    viewer: User | AnonymousUser,
+    among: QuerySet[Pin] | None = None,
+    grid: bool = False,
+    offset: int = 0,
+    limit: int = GRID_PAGE_SIZE,
+) -> list[Pin]:
+    """One page of the visible pins matching `query`, best first, for the API (or a web `grid`).
 
     `among` narrows the candidates (an owner's pins, a colour) before ranking; filtering the
-    result instead would only filter the ranked window. Visibility applies either way."""
+    result instead would only filter the ranked window. Visibility applies either way. The page
+    is ranked on ids alone, then only its pins are loaded: joining the card data to every
+    ranked match would cost as much as the window is wide."""
     pins = pins_visible_to(viewer)
     if among is not None:
         pins = among.filter(board_visibility_q(viewer, via="board__"))
-    return _with_card_data(search_ranked(pins, parse_query(query), fields=PIN_SEARCH_FIELDS))
+    ranked = search_ranked(pins, parse_query(query), fields=PIN_SEARCH_FIELDS)
+    page = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+    if not page:
+        return []
+    loaded = _loader(grid)(pins_visible_to(viewer).filter(pk__in=page)).in_bulk()
+    return [loaded[pk] for pk in page if pk in loaded]
 
 
 def saved_from(pin: Pin, viewer: User | AnonymousUser) -> Pin | None:
@@ -336,12 +369,13 @@ class RankedPage:
 
 
 def ranked_page(
-    pins: QuerySet[Pin], *, offset: str | None, size: int = GRID_PAGE_SIZE
+    fetch: Callable[[int, int], list[Pin]], *, offset: str | None, size: int = GRID_PAGE_SIZE
 ) -> RankedPage:
-    """One page of an ordered list from position `offset` (anything else reads as 0)."""
+    """One page of a ranked list from position `offset` (anything else reads as 0);
+    `fetch(start, count)` returns up to `count` pins from position `start`."""
     start = int(offset) if offset and offset.isascii() and offset.isdigit() else 0
     start = min(start, RANKED_MAX_OFFSET)
-    batch = list(pins[start : start + size + 1])
+    batch = fetch(start, size + 1)
     has_more = len(batch) > size and start + size < RANKED_MAX_OFFSET
     return RankedPage(pins=batch[:size], next_offset=start + size if has_more else None)
 

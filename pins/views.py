@@ -18,11 +18,11 @@ from pins.selectors import (
     pin_duplicate_of,
     pin_for_page,
     pins_by_color,
+    pins_for_grid,
     pins_near_color,
     pins_related,
     pins_search,
     pins_visible_to,
-    pins_with_card_data,
     ranked_page,
     saved_from,
 )
@@ -246,7 +246,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
     among = pins_near_color(Pin.objects.all(), color) if color else None
     if query:
         context["page"] = ranked_page(
-            pins_search(query=text, viewer=request.user, among=among),
+            lambda start, count: pins_search(
+                query=text,
+                viewer=request.user,
+                among=among,
+                grid=True,
+                offset=start,
+                limit=count,
+            ),
             offset=request.GET.get("offset"),
         )
         if not from_script(request) and not color:  # boards have no colour to match
@@ -254,8 +261,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 query=text, viewer=request.user, limit=SEARCH_BOARDS_SHOWN
             )
     elif color:
+        nearest = pins_for_grid(pins_by_color(pins_visible_to(request.user), color))
         context["page"] = ranked_page(
-            pins_with_card_data(pins_by_color(pins_visible_to(request.user), color)),
+            lambda start, count: list(nearest[start : start + count]),
             offset=request.GET.get("offset"),
         )
     return _grid(request, "pins/search.html", context)
