@@ -28,6 +28,7 @@ from pins.models import Pin
 from pins.related_graph import (
     Graph,
     MediaFeatures,
+    WalkResult,
     graph_build,
     graph_extend,
     random_walk,
@@ -292,6 +293,25 @@ def _with_pins(snapshot: Snapshot, media_ids: np.ndarray) -> list[tuple[int, int
     return list(zip(media_ids.tolist(), pins.tolist(), strict=True))
 
 
+def _walk(
+    snapshot: Snapshot,
+    queries: Sequence[int],
+    weights: Sequence[float],
+    seed: Sequence[int],
+    count: int,
+) -> WalkResult:
+    # The graph's version is part of the seed: the same graph walks the same way for every page.
+    return random_walk(
+        snapshot.graph,
+        queries,
+        weights,
+        seed=[*seed, *snapshot.version],
+        n_p=count,
+        n_v=VISITS_ENOUGH,
+        max_steps=MAX_STEPS,
+    )
+
+
 def related_candidates(
     snapshot: Snapshot,
     *,
@@ -306,15 +326,7 @@ def related_candidates(
     (its oldest public one): what walks from it (and from the viewer's recent saves) reach, then
     pictures that look like it. Neither the image itself nor the recent saves are among them."""
     queries = [media_id, *recent_media]
-    walk = random_walk(
-        snapshot.graph,
-        queries,
-        query_weights(recent_media, lead=PIN_WEIGHT),
-        seed=[*seed, *snapshot.version],
-        n_p=count,
-        n_v=VISITS_ENOUGH,
-        max_steps=MAX_STEPS,
-    )
+    walk = _walk(snapshot, queries, query_weights(recent_media, lead=PIN_WEIGHT), seed, count)
     ranked = walk.media_ids[:count]
     if ranked.size < count:
         lookalikes = visually_nearest(
@@ -333,13 +345,5 @@ def candidates_for_recent_saves(
 ) -> list[tuple[int, int]]:
     """Up to `count` images that walks from a user's recent saves reach, best first, each with
     the pin that stands for it."""
-    walk = random_walk(
-        snapshot.graph,
-        recent_media,
-        query_weights(recent_media, lead=None),
-        seed=[*seed, *snapshot.version],
-        n_p=count,
-        n_v=VISITS_ENOUGH,
-        max_steps=MAX_STEPS,
-    )
+    walk = _walk(snapshot, recent_media, query_weights(recent_media, lead=None), seed, count)
     return _with_pins(snapshot, walk.media_ids[:count])

@@ -3,7 +3,17 @@ import os
 import pytest
 
 from catalog.celery import app as celery_app
-from tests.factories import PASSWORD, BoardFactory, PinFactory, UserFactory
+from tests.factories import (
+    BLUE,
+    CRIMSON,
+    ORANGE,
+    PASSWORD,
+    PURE_RED,
+    BoardFactory,
+    PinFactory,
+    UserFactory,
+    painted_pin,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -94,3 +104,17 @@ def pin(board):
 @pytest.fixture
 def secret_pin(secret_board):
     return PinFactory(board=secret_board)
+
+
+@pytest.fixture
+def rainbow(board):
+    """Pins painted blue, pure red, orange and crimson, in that order (crimson is newest)."""
+    return {
+        name: painted_pin(board, rgb, title=f"{name} pin")
+        for name, rgb in [
+            ("blue", BLUE),
+            ("pure_red", PURE_RED),
+            ("orange", ORANGE),
+            ("crimson", CRIMSON),
+        ]
+    }

@@ -81,3 +81,19 @@ class PinFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("board.owner")
     media = factory.SubFactory(MediaFactory, owner=factory.SelfAttribute("..owner"))
     title = factory.Sequence(lambda n: f"Pin {n}")
+
+
+# Solid colours for colour search: the palette's red, two reds near it, and two other families.
+RED = "#d32f2f"
+CRIMSON = (220, 20, 60)  # 0.03 from RED in OKLab
+PURE_RED = (255, 0, 0)  # 0.08 from RED
+BLUE = (25, 118, 210)
+ORANGE = (245, 124, 0)  # 0.17 from RED: another family
+
+
+def painted_pin(board: Board, rgb: tuple[int, int, int], title: str = "") -> Pin:
+    """A pin whose picture is one solid colour, processed by the real pipeline, so its dominant
+    colour is the one it was painted."""
+    media = media_create(owner=board.owner, upload=jpeg_bytes(160, 120, color=rgb))
+    media_process(media_id=media.pk)
+    return PinFactory(board=board, media=MediaRecord.objects.get(pk=media.pk), title=title)

@@ -10,25 +10,11 @@ from tests.api.matrix_fixtures import (  # noqa: F401 - fixtures
     clear_throttle_counts,
     token_for,
 )
-from tests.factories import BoardFactory
-from tests.pins.test_color_filter import BLUE, CRIMSON, ORANGE, PURE_RED, RED, painted_pin
+from tests.factories import BLUE, CRIMSON, RED, BoardFactory, painted_pin
 
 pytestmark = pytest.mark.django_db
 
 BAD_COLOR = {"code": 1, "message": "color must be a hex colour like #cc3333."}
-
-
-@pytest.fixture
-def rainbow(board):
-    return {
-        name: painted_pin(board, rgb, title=f"{name} pin")
-        for name, rgb in [
-            ("blue", BLUE),
-            ("pure_red", PURE_RED),
-            ("orange", ORANGE),
-            ("crimson", CRIMSON),
-        ]
-    }
 
 
 @pytest.fixture

@@ -5,9 +5,6 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from media_pipeline.models import MediaRecord
-from media_pipeline.services import media_create, media_process
-from pins.models import Pin
 from pins.services import pin_save
 from tests.browser.journey_helpers import (
     card_of,
@@ -16,14 +13,7 @@ from tests.browser.journey_helpers import (
     pin_grid,
     wait_until_placed,
 )
-from tests.factories import BoardFactory, PinFactory, UserFactory
-from tests.images import jpeg_bytes
-
-
-def painted_pin(board, rgb: tuple[int, int, int], title: str) -> Pin:
-    media = media_create(owner=board.owner, upload=jpeg_bytes(240, 180, color=rgb))
-    media_process(media_id=media.pk)
-    return PinFactory(board=board, media=MediaRecord.objects.get(pk=media.pk), title=title)
+from tests.factories import BoardFactory, PinFactory, UserFactory, painted_pin
 
 
 def test_following_a_board_puts_its_new_pins_in_the_home_feed(

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from media_pipeline.colors import hex_to_oklab
 from media_pipeline.models import MediaRecord
-from media_pipeline.services import media_create, media_process, media_reprocess
+from media_pipeline.services import media_create, media_reprocess
 from pins.models import Pin
 from pins.selectors import (
     COLOR_MATCH_DISTANCE,
@@ -18,36 +18,18 @@ from pins.selectors import (
     pins_near_color,
     pins_visible_to,
 )
-from tests.factories import BoardFactory, PinFactory
+from tests.factories import (
+    BLUE,
+    CRIMSON,
+    PURE_RED,
+    RED,
+    BoardFactory,
+    PinFactory,
+    painted_pin,
+)
 from tests.images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
-
-RED = "#d32f2f"
-CRIMSON = (220, 20, 60)  # 0.03 from RED in OKLab
-PURE_RED = (255, 0, 0)  # 0.08 from RED
-BLUE = (25, 118, 210)
-ORANGE = (245, 124, 0)  # 0.17 from RED: another family
-
-
-def painted_pin(board, rgb: tuple[int, int, int], title: str = "") -> Pin:
-    media = media_create(owner=board.owner, upload=jpeg_bytes(160, 120, color=rgb))
-    media_process(media_id=media.pk)
-    return PinFactory(board=board, media=MediaRecord.objects.get(pk=media.pk), title=title)
-
-
-@pytest.fixture
-def rainbow(board):
-    """Pins painted blue, pure red, orange and crimson, in that order (crimson is newest)."""
-    return {
-        name: painted_pin(board, rgb, title=f"{name} pin")
-        for name, rgb in [
-            ("blue", BLUE),
-            ("pure_red", PURE_RED),
-            ("orange", ORANGE),
-            ("crimson", CRIMSON),
-        ]
-    }
 
 
 def titles(pins) -> list[str]:
