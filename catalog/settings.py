@@ -102,6 +102,12 @@ def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if not config.get("NAME"):
         raise ValueError("the URL names no database")
+    if scheme != "sqlite":
+        # A request's queries take milliseconds: starting parallel workers or compiling a plan
+        # (JIT) for one costs more than it saves, and the cores are better spent on requests.
+        config.setdefault("OPTIONS", {})["options"] = (
+            "-c max_parallel_workers_per_gather=0 -c jit=off"
+        )
     return config
 
 
@@ -305,7 +311,7 @@ def _search_config(raw: str) -> str:
 SEARCH_CONFIG = env_parsed(
     "SEARCH_CONFIG", _search_config, "english", expected="a configuration name such as english"
 )
-SEARCH_RANK_WINDOW = env_int("SEARCH_RANK_WINDOW", 1000, minimum=50, maximum=100_000)
+SEARCH_RANK_WINDOW = env_int("SEARCH_RANK_WINDOW", 300, minimum=50, maximum=100_000)
 
 # "More like this" walks an in-memory graph of pins and boards (pins/related.py): new pins are
 # added every REFRESH seconds (0: rebuild before every use, as tests do), and the whole graph is

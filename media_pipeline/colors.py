@@ -1,4 +1,4 @@
-"""Colours as people pick them (hex) and as search compares them (OKLab). Pure Python, no Django.
+"""Colours as people pick them (hex) and as search compares them (OKLab). Pure functions, no Django.
 
 OKLab (Björn Ottosson, 2020) is a perceptual space: a Euclidean distance in it tracks how
 different two colours look far better than one in sRGB, so "pins near this red" ranks the reds
@@ -8,6 +8,8 @@ a person would call close first, whatever their brightness in RGB terms.
 import math
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 
 class ColorError(ValueError):
@@ -47,32 +49,37 @@ def parse_hex_color(raw: str) -> str:
     return "#" + digits.lower()
 
 
-def _linear(channel: int) -> float:
-    """sRGB's transfer curve undone: the light a display emits, in 0..1."""
-    c = channel / 255
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+# Ottosson's published matrices: linear sRGB to cone responses (LMS), then cube-rooted LMS to OKLab.
+_LINEAR_TO_LMS = np.array(
+    [
+        [0.4122214708, 0.5363325363, 0.0514459929],
+        [0.2119034982, 0.6806995451, 0.1073969566],
+        [0.0883024619, 0.2817188376, 0.6299787005],
+    ]
+)
+_LMS_TO_OKLAB = np.array(
+    [
+        [0.2104542553, 0.7936177850, -0.0040720468],
+        [1.9779984951, -2.4285922050, 0.4505937099],
+        [0.0259040371, 0.7827717662, -0.8086757660],
+    ]
+)
 
 
-def srgb_to_oklab(red: int, green: int, blue: int) -> Oklab:
-    """OKLab from 8-bit sRGB, with Ottosson's published matrices."""
-    r, g, b = _linear(red), _linear(green), _linear(blue)
-    lms = (
-        0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
-        0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
-        0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b,
-    )
-    l_, m_, s_ = (math.copysign(abs(x) ** (1 / 3), x) for x in lms)
-    return Oklab(
-        l=0.2104542553 * l_ + 0.7936177850 * m_ - 0.0040720468 * s_,
-        a=1.9779984951 * l_ - 2.4285922050 * m_ + 0.4505937099 * s_,
-        b=0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_,
-    )
+def srgb_to_oklab(rgb: np.ndarray) -> np.ndarray:
+    """OKLab (L, a, b) along the last axis of 8-bit sRGB values: one colour (shape 3) or rows of
+    them (shape n x 3), so a whole column of colours converts in one call."""
+    c = np.asarray(rgb).astype(np.float64) / 255.0
+    # sRGB's transfer curve undone: the light a display emits, in 0..1.
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return np.cbrt(linear @ _LINEAR_TO_LMS.T) @ _LMS_TO_OKLAB.T
 
 
 def hex_to_oklab(raw: str) -> Oklab:
     """OKLab of a hex colour in any form `parse_hex_color` accepts (ColorError otherwise)."""
     digits = parse_hex_color(raw)[1:]
-    return srgb_to_oklab(int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16))
+    rgb = np.array([int(digits[i : i + 2], 16) for i in (0, 2, 4)])
+    return Oklab(*srgb_to_oklab(rgb).tolist())
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,13 @@ class MediaRecord(models.Model):
             # distance: WHERE color_a BETWEEN ? AND ? AND color_b BETWEEN ? AND ?
             # AND color_l BETWEEN ? AND ?; a and b (the hue) narrow the most, so they lead.
             models.Index(fields=["color_a", "color_b", "color_l"], name="media_oklab_idx"),
+            # Serves the near-duplicate lookup from the index alone (PostgreSQL): an owner's
+            # images by id, with the hash and colour it compares (pins.selectors.pin_duplicate_of).
+            models.Index(
+                fields=["id"],
+                include=["phash", "color_l", "color_a", "color_b"],
+                name="media_looks_idx",
+            ),
         ]
 
     def __str__(self) -> str:

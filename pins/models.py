@@ -50,8 +50,12 @@ class Pin(models.Model):
         indexes = [
             # Serves a board page, newest first: WHERE board_id = ? ORDER BY id DESC
             models.Index(fields=["board", "-id"], name="pin_board_newest_idx"),
-            # Serves a user's own pins, newest first: WHERE owner_id = ? ORDER BY id DESC
-            models.Index(fields=["owner", "-id"], name="pin_owner_newest_idx"),
+            # Serves a user's own pins, newest first: WHERE owner_id = ? ORDER BY id DESC; and,
+            # from the index alone on PostgreSQL, the near-duplicate lookup over an owner's images
+            # and boards (pins.selectors.pin_duplicate_of).
+            models.Index(
+                fields=["owner", "-id"], include=["media", "board"], name="pin_owner_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -415,13 +415,16 @@ def pin_duplicate_of(pin: Pin, viewer: User | AnonymousUser) -> Pin | None:
         distance = _HammingDistance(
             F("media__phash").bitxor(Cast(Value(media.phash), BigIntegerField()))
         )
-        return (
+        # Ids first: the owner's pins and their images' hashes come from covering indexes, so
+        # an owner of tens of thousands of pins costs index entries, not rows.
+        nearest = (
             candidates.alias(bits=distance)
             .filter(bits__lte=DUPLICATE_MAX_BITS)
-            .select_related("board")
             .order_by("bits", "pk")
+            .values_list("pk", flat=True)
             .first()
         )
+        return Pin.objects.select_related("board").filter(pk=nearest).first() if nearest else None
     near = [
         (hamming_distance(phash, media.phash), pk)
         for pk, phash in candidates.values_list("pk", "media__phash")
