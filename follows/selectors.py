@@ -1,4 +1,3 @@
-import importlib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -9,7 +8,12 @@ from boards.models import Board
 from boards.selectors import board_visibility_q, parse_id, with_api_data
 from follows.models import BoardFollow, UserFollow
 from pins.models import Pin
-from pins.selectors import pins_for_grid, pins_for_home, pins_visible_to
+from pins.selectors import (
+    pins_for_grid,
+    pins_for_home,
+    pins_visible_to,
+    related_pin_ids_for_user,
+)
 
 # How many pins related to the viewer's recent saves are mixed into their feed.
 FEED_RELATED_COUNT = 50
@@ -74,19 +78,6 @@ def people_page(follows: QuerySet[UserFollow], *, before: str | None) -> PeopleP
     return PeoplePage(follows=batch, next_before=batch[-1].pk if more else None)
 
 
-def _related_pin_ids(user: User) -> list[int]:
-    """Pins related to the user's recent saves, from pins.related when it provides them."""
-    try:
-        related = importlib.import_module("pins.related")
-    except ModuleNotFoundError as exc:
-        # Only the module's absence means "no related pins"; an error inside it is a bug.
-        if exc.name != "pins.related":
-            raise
-        return []
-    find = getattr(related, "related_pin_ids_for_user", None)
-    return [] if find is None else list(find(user, FEED_RELATED_COUNT))
-
-
 def follows_anything(user: User) -> bool:
     if user.following_count > 0:  # the counter spares a query for most people with a feed
         return True
@@ -129,7 +120,9 @@ def home_stream(*, viewer: User | AnonymousUser, everything: bool) -> HomeStream
     if everything:
         return HomeStream(pins=pins_for_home(viewer), tabs=True, feed=False, prompt=False)
     follows = follows_anything(viewer)
-    related = _related_pin_ids(viewer) if follows or has_saved(viewer) else []
+    related = (
+        related_pin_ids_for_user(viewer, FEED_RELATED_COUNT) if follows or has_saved(viewer) else []
+    )
     if not follows and not related:
         return HomeStream(pins=pins_for_home(viewer), tabs=False, feed=False, prompt=True)
     return HomeStream(

@@ -1,8 +1,5 @@
 """The signed-in home page: "Your feed" from follows and related pins, or everything."""
 
-import sys
-import types
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,14 +13,17 @@ from tests.factories import BoardFactory, MediaFactory, PinFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def related(monkeypatch) -> list[int]:
-    """pins.related as the feed sees it: the ids listed here, whatever the real ranking says."""
-    ids: list[int] = []
-    module = types.ModuleType("pins.related")
-    module.related_pin_ids_for_user = lambda user, count: ids[:count]
-    monkeypatch.setitem(sys.modules, "pins.related", module)
-    return ids
+# Session, user, "saved anything?", the recent saves, the graph, the related pins' visibility,
+# the page of pins, their renditions.
+RELATED_FEED_QUERIES = 8
+
+
+def co_saved(liked, companion) -> None:
+    """Two collectors save both pins to a board of theirs: walks from one now reach the other."""
+    for collector in UserFactory.create_batch(2):
+        shelf = BoardFactory(owner=collector)
+        pin_save(pin=liked, board=shelf, user=collector)
+        pin_save(pin=companion, board=shelf, user=collector)
 
 
 @pytest.fixture
@@ -88,44 +88,32 @@ def test_a_followed_board_that_turns_secret_leaves_the_feed(client, user, other_
 
 
 def test_related_pins_mix_into_the_feed_by_age_and_only_when_visible(
-    client, user, other_user, media, related
+    client, user, other_user, media
 ):
     user_follow(follower=user, followee=other_user)
-    related_old = PinFactory(media=media)
+    liked, companion = PinFactory(), PinFactory()
+    co_saved(liked, companion)
+    pin_save(pin=liked, board=BoardFactory(owner=user), user=user)
+    secret_companion = PinFactory(board=BoardFactory(privacy="SECRET"), media=companion.media)
     followed = PinFactory(board=BoardFactory(owner=other_user), media=media)
-    related_secret = PinFactory(board=BoardFactory(privacy="SECRET"), media=media)
-    related_own = PinFactory(board=BoardFactory(owner=user), media=media)
     PinFactory(media=media)  # neither followed nor related
-    related.extend([related_old.pk, related_secret.pk, related_own.pk])
     client.force_login(user)
 
-    assert shown(client) == [followed.pk, related_old.pk]
+    assert shown(client) == [followed.pk, companion.pk]
+    assert secret_companion.pk not in shown(client)
 
 
-def test_saves_with_related_pins_make_a_feed_without_following_anyone(client, user, media, related):
-    liked = PinFactory(media=media)
+def test_saves_with_related_pins_make_a_feed_without_following_anyone(client, user):
+    liked, similar = PinFactory(), PinFactory()
+    co_saved(liked, similar)
     pin_save(pin=liked, board=BoardFactory(owner=user), user=user)
-    similar = PinFactory(media=media)
-    PinFactory(media=media)
-    related.append(similar.pk)
+    PinFactory()
     client.force_login(user)
 
     response = client.get("/")
 
     assert [pin.pk for pin in response.context["page"].pins] == [similar.pk]
     assert 'aria-current="page">Your feed' in response.content.decode()
-
-
-def test_without_the_related_pins_module_the_feed_is_follows_only(
-    client, user, other_user, media, monkeypatch
-):
-    monkeypatch.setitem(sys.modules, "pins.related", None)  # as if it were not installed
-    user_follow(follower=user, followee=other_user)
-    theirs = PinFactory(board=BoardFactory(owner=other_user), media=media)
-    PinFactory(media=media)
-    client.force_login(user)
-
-    assert shown(client) == [theirs.pk]
 
 
 def test_following_nothing_and_saving_nothing_shows_everything_with_a_prompt(client, user, media):
@@ -207,28 +195,33 @@ def _world(size: int, media) -> tuple:
         board = BoardFactory()
         board_follow(follower=reader, board=board)
         PinFactory(board=board, media=media)
-    return reader, PinFactory(media=media)
+    liked, related_pin = PinFactory(), PinFactory()
+    co_saved(liked, related_pin)
+    pin_save(pin=liked, board=BoardFactory(owner=reader), user=reader)
+    return reader, related_pin
 
 
 @pytest.mark.parametrize("size", [2, 12])
 def test_a_feed_page_costs_the_same_few_queries_at_any_size(
-    client, django_assert_max_num_queries, media, related, size
+    client, django_assert_max_num_queries, media, size
 ):
     reader, related_pin = _world(size, media)
-    related.append(related_pin.pk)
     client.force_login(reader)
 
-    # Session, user, the page of pins, their renditions, and nothing per pin, board or person.
-    with django_assert_max_num_queries(4):
+    # Session, user, the reader's recent saves, the graph (rebuilt for every request in tests),
+    # the related pins' visibility, the page of pins, their renditions, and nothing per pin,
+    # board or person.
+    with django_assert_max_num_queries(RELATED_FEED_QUERIES):
         response = client.get("/")
 
-    assert len(response.context["page"].pins) == 2 * size + 1
+    pins = [pin.pk for pin in response.context["page"].pins]
+    assert len(pins) == 2 * size + 1 and related_pin.pk in pins
 
 
 def test_a_later_feed_page_costs_no_more_than_the_first(
     client, django_assert_max_num_queries, media
 ):
-    reader, _ = _world(30, media)  # 60 pins in the feed
+    reader, _ = _world(30, media)  # 60 pins in the feed, and the related one
     client.force_login(reader)
 
     with CaptureQueriesContext(connection) as first:
@@ -236,7 +229,7 @@ def test_a_later_feed_page_costs_no_more_than_the_first(
     with django_assert_max_num_queries(len(first)):
         later = client.get("/", {"before": page.pins[10].pk})
 
-    assert len(later.context["page"].pins) == 60 - 11
+    assert len(later.context["page"].pins) == 61 - 11
 
 
 def test_someone_with_no_feed_costs_at_most_two_more_queries_than_a_visitor(
