@@ -9,6 +9,7 @@ import pytest
 from accounts.services import ALL_SCOPES
 from media_pipeline.models import MediaRecord
 from pins.models import Pin
+from tests.api.client_fixtures import ImageServer, image_server  # noqa: F401 - fixture
 from tests.api.matrix_fixtures import (  # noqa: F401 - fixtures
     Api,
     body_of,
@@ -83,26 +84,29 @@ def test_a_token_without_read_secret_is_not_told_about_a_secret_pin(user):
     assert body_of(create(everything, board, ORIGINAL))["duplicate_of"] is not None
 
 
-def test_a_url_pin_is_null_until_the_worker_fetches_it(api, user, monkeypatch):
-    pin_with(BoardFactory(owner=user), ORIGINAL)
-    # The probe would go to the network; the worker's fetch is what matters here, and it is later.
-    monkeypatch.setattr("media_pipeline.fetch.probe_image_url", _probe_ok)
-    monkeypatch.setattr("media_pipeline.services.media_enqueue", lambda *, media_id: None)
-    source = {"source_type": "image_url", "url": "https://example.org/photo.jpg"}
-    response = api.post(
-        "pins", {"board_id": str(BoardFactory(owner=user).pk), "media_source": source}
-    )
+def test_a_url_pin_is_null_until_the_worker_fetches_it_then_its_page_says_so(
+    api,
+    user,
+    client,
+    image_server: ImageServer,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    earlier = pin_with(BoardFactory(owner=user, name="Kitchen"), ORIGINAL)
+    url = image_server.serve("/photo.jpg", RE_ENCODED, "image/jpeg")
+    source = {"source_type": "image_url", "url": url}
+
+    with django_capture_on_commit_callbacks(execute=False) as fetches:
+        response = api.post(
+            "pins", {"board_id": str(BoardFactory(owner=user).pk), "media_source": source}
+        )
+
     assert response.status_code == 201
-    assert body_of(response)["duplicate_of"] is None
-
-
-def _probe_ok(url, **kwargs):
-    class Answer:
-        content_type = "image/jpeg"
-
-    answer = Answer()
-    answer.url = url
-    return answer
+    assert body_of(response)["duplicate_of"] is None  # the worker has not fetched it yet
+    for fetch in fetches:
+        fetch()  # the worker's turn: fetch, hash, render
+    client.force_login(user)
+    page = client.get(f"/pin/{body_of(response)['id']}/").content.decode()
+    assert f'href="/pin/{earlier.pk}/"' in page and "Kitchen" in page
 
 
 def test_other_pin_responses_do_not_carry_the_field(api, user):
