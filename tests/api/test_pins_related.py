@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 _urls = iter(range(1, 10**6))
 
 
-@pytest.fixture(autouse=True)
-def graph_built_before_every_use(settings):
-    settings.RELATED_GRAPH_REFRESH_SECONDS = 0
-
-
 def image(owner: User) -> MediaRecord:
     return MediaRecord.objects.create(
         owner=owner, source_url=f"https://example.org/{next(_urls)}.jpg"

@@ -36,11 +36,6 @@ RED = (0.628, 0.225, 0.126)  # #ff0000 in OKLab
 BLUE = (0.452, -0.032, -0.312)  # #0000ff
 
 
-@pytest.fixture(autouse=True)
-def graph_built_before_every_use(settings):
-    settings.RELATED_GRAPH_REFRESH_SECONDS = 0
-
-
 _images = iter(range(1, 10**6))
 
 
