@@ -1,11 +1,18 @@
 import gc
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "catalog.settings")
 
 application = get_wsgi_application()
+
+# Models can be imported once the app is loaded.
+from pins.related import snapshot_warm_in_background  # noqa: E402
+
+if settings.RELATED_GRAPH_REFRESH_SECONDS:
+    snapshot_warm_in_background()
 
 # Everything loaded so far (Django, the apps, their modules) lives as long as the process. Moved
 # out of the collector's generations, it is no longer re-scanned by every full collection, which

@@ -281,6 +281,23 @@ def current_snapshot() -> Snapshot:
     return snapshot
 
 
+def snapshot_warm_in_background() -> threading.Thread:
+    """Build the graph in a background thread now, so that the first visitor of a new web
+    process does not wait seconds for it (catalog/wsgi.py calls this once the app is loaded)."""
+
+    def warm() -> None:
+        try:
+            current_snapshot()
+        except Exception:
+            logger.exception("Building the related-pins graph failed; the first request will.")
+        finally:
+            connection.close()  # this thread's own connection, which nothing else will close
+
+    thread = threading.Thread(target=warm, name="related-graph-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def query_weights(recent_media: Sequence[int], *, lead: float | None) -> list[float]:
     """Weights of the query images: the lead (the pin itself) if any, then each recent save,
     newest first, a little less each."""

@@ -386,3 +386,16 @@ def test_the_postgresql_copy_reads_the_same_edges_as_the_portable_load():
         )
     assert fast.pin_ids.size == 2
     assert fast.features.phash[fast.media_ids == known.pk][0] == np.uint64(2**63)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_web_process_builds_the_graph_before_anyone_asks(settings, monkeypatch):
+    settings.RELATED_GRAPH_REFRESH_SECONDS = 30
+    query, neighbour = image(), image()
+    board_of(query, neighbour)
+    monkeypatch.setattr(related, "_snapshot", None)
+
+    related.snapshot_warm_in_background().join(timeout=10)
+
+    assert related._snapshot is not None
+    assert {query.pk, neighbour.pk} <= set(related._snapshot.graph.media_ids.tolist())
