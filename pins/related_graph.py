@@ -111,6 +111,18 @@ class Graph:
         )
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique for a large integer array: sort, then keep each first. numpy's hash-based
+    unique takes several times longer on a million edges."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Offsets and column indices of a sparse matrix from its (row, col) pairs: a stable argsort
     on the row groups the pairs in O(E log E) numpy, and a bincount gives the offsets."""
@@ -137,12 +149,12 @@ def graph_build(
     edge_boards = np.asarray(edge_boards, dtype=np.int64)
     if edge_media.shape != edge_boards.shape:
         raise ValueError("edge_media and edge_boards must have the same length")
-    media_ids = np.unique(edge_media)
-    board_ids = np.unique(edge_boards)
+    media_ids = _sorted_unique(edge_media)
+    board_ids = _sorted_unique(edge_boards)
     n_media, n_boards = media_ids.size, board_ids.size
     # Sorted unique pairs come out grouped by media, then by board: the media -> boards rows.
     width = max(n_boards, 1)
-    pairs = np.unique(
+    pairs = _sorted_unique(
         np.searchsorted(media_ids, edge_media) * width + np.searchsorted(board_ids, edge_boards)
     )
     media_index, board_index = pairs // width, pairs % width
