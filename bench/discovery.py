@@ -496,6 +496,13 @@ def _graph() -> dict[str, Any]:
         result["refresh_ms"] = (time.perf_counter() - started) * 1000
         result["refresh_added_edges"] = refreshed.graph.n_edges - graph.n_edges
         transaction.set_rollback(True)
+    # The rolled-back rows are still dead tuples at the newest ids and entries in the GIN index's
+    # pending list, which every search would wade through: clear them, so the searches timed
+    # next see the catalog as generated.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")
     return result
 
 
