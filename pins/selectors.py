@@ -27,6 +27,7 @@ from django.http import Http404
 from accounts.models import User
 from boards.models import Board
 from boards.selectors import board_visibility_q, parse_id
+from catalog.api.pagination import MAX_RANKED_OFFSET
 from catalog.search import search_filter, search_ranked
 from catalog.search_query import parse_query
 from media_pipeline.colors import Oklab, hex_to_oklab
@@ -358,10 +359,6 @@ def pins_by_color(pins: QuerySet[Pin], color: str | Oklab) -> QuerySet[Pin]:
     return pins_near_color(pins, color).order_by("color_distance", "-pk")
 
 
-# A ranked web list pages by position, so deep pages cost more: stop where the API does.
-RANKED_MAX_OFFSET = 1000
-
-
 @dataclass(frozen=True)
 class RankedPage:
     pins: list[Pin]
@@ -374,9 +371,10 @@ def ranked_page(
     """One page of a ranked list from position `offset` (anything else reads as 0);
     `fetch(start, count)` returns up to `count` pins from position `start`."""
     start = int(offset) if offset and offset.isascii() and offset.isdigit() else 0
-    start = min(start, RANKED_MAX_OFFSET)
+    # Deep pages cost more: a ranked web list stops where the API's does.
+    start = min(start, MAX_RANKED_OFFSET)
     batch = fetch(start, size + 1)
-    has_more = len(batch) > size and start + size < RANKED_MAX_OFFSET
+    has_more = len(batch) > size and start + size < MAX_RANKED_OFFSET
     return RankedPage(pins=batch[:size], next_offset=start + size if has_more else None)
 
 
