@@ -13,9 +13,9 @@ from tests.factories import BoardFactory, MediaFactory, PinFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-# Session, user, "saved anything?", the recent saves, the graph, the related pins' visibility,
+# Session, user, the recent saves, the graph, the related pins' visibility,
 # the page of pins, their renditions.
-RELATED_FEED_QUERIES = 8
+RELATED_FEED_QUERIES = 7
 
 
 def co_saved(liked, companion) -> None:
@@ -239,7 +239,7 @@ def test_someone_with_no_feed_costs_at_most_two_more_queries_than_a_visitor(
         PinFactory(media=media)
     client.force_login(user)
 
-    # Session and user, "follows a board?" and "saved anything?", then the page and renditions.
+    # Session and user, "follows a board?" and the recent saves, then the page and renditions.
     with django_assert_max_num_queries(6):
         response = client.get("/")
 
