@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
@@ -11,17 +10,10 @@ from boards.forms import BoardForm, SectionForm
 from boards.models import Board
 from boards.selectors import board_for_page, boards_for_picker, boards_of_owner
 from boards.services import board_create, board_delete, board_update, section_create
-from catalog.enhanced import form_errors, from_script
+from catalog.enhanced import form_errors, from_script, safe_next
 from follows.selectors import is_following_board, is_following_user
 from media_pipeline.colors import ColorError, parse_hex_color
 from pins.selectors import grid_page, pins_near_color, pins_of_board
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return None
 
 
 @login_required
@@ -44,10 +36,10 @@ def board_create_view(request: HttpRequest) -> HttpResponse:
                         {"id": board.pk, "name": board.name, "url": board.get_absolute_url()},
                         status=201,
                     )
-                return redirect(_safe_next(request) or board.get_absolute_url())
+                return redirect(safe_next(request) or board.get_absolute_url())
         if from_script(request):
             return form_errors(form)
-    return render(request, "boards/create.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "boards/create.html", {"form": form, "next": safe_next(request)})
 
 
 @require_safe

@@ -4,22 +4,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from boards.models import Board
 from boards.selectors import board_for_page
-from catalog.enhanced import from_script
+from catalog.enhanced import from_script, safe_next
 from follows.selectors import followers_of, following_of, people_page
 from follows.services import board_follow, board_unfollow, user_follow, user_unfollow
-
-
-def _next_or(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
 
 
 def _profile_user(username: str) -> User:
@@ -32,7 +24,7 @@ def _answer(
     """JSON for follow.js, a redirect back to the page for a plain form."""
     if from_script(request):
         return JsonResponse({"following": following, "follower_count": follower_count})
-    return redirect(_next_or(request, fallback))
+    return redirect(safe_next(request) or fallback)
 
 
 def _refused(request: HttpRequest, exc: ValidationError, fallback: str) -> HttpResponse:
@@ -40,7 +32,7 @@ def _refused(request: HttpRequest, exc: ValidationError, fallback: str) -> HttpR
     if from_script(request):
         return JsonResponse({"error": message}, status=400)
     messages.error(request, message)
-    return redirect(_next_or(request, fallback))
+    return redirect(safe_next(request) or fallback)
 
 
 def _toggle_user(request: HttpRequest, username: str, *, follow: bool) -> HttpResponse:
@@ -48,7 +40,7 @@ def _toggle_user(request: HttpRequest, username: str, *, follow: bool) -> HttpRe
     fallback = reverse("profile", args=[followee.username])
     if not request.user.is_authenticated:
         # A login redirect to this POST-only URL would end in a 405; return to the page instead.
-        return redirect_to_login(_next_or(request, fallback))
+        return redirect_to_login(safe_next(request) or fallback)
     try:
         if follow:
             user_follow(follower=request.user, followee=followee)
@@ -66,7 +58,7 @@ def _toggle_board(request: HttpRequest, username: str, slug: str, *, follow: boo
     board = board_for_page(username=username, slug=slug, viewer=request.user)
     fallback = board.get_absolute_url()
     if not request.user.is_authenticated:
-        return redirect_to_login(_next_or(request, fallback))
+        return redirect_to_login(safe_next(request) or fallback)
     try:
         if follow:
             board_follow(follower=request.user, board=board)
