@@ -30,5 +30,6 @@ USER catalog
 
 EXPOSE 8000
 
-# Two cores: three processes of four threads each. `exec` lets gunicorn receive stop signals.
-CMD ["sh", "-c", "exec gunicorn catalog.wsgi:application --bind 0.0.0.0:${PORT:-8000} --worker-class gthread --workers 3 --threads 4 --access-logfile -"]
+# Processes, threads and timeouts are in gunicorn.conf.py (WEB_CONCURRENCY, WEB_THREADS); it binds
+# 0.0.0.0:$PORT. `exec` lets gunicorn receive stop signals.
+CMD ["sh", "-c", "exec gunicorn catalog.wsgi:application --config gunicorn.conf.py --access-logfile -"]

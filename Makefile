@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format lock install clean bench-pipeline bench-discovery
+.PHONY: run test lint format lock install clean bench-pipeline bench-discovery bench-upload bench-web
 
 install: $(INSTALLED)
 
@@ -57,3 +57,15 @@ bench-pipeline: $(INSTALLED)
 # BENCH_DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
 bench-discovery: $(INSTALLED)
 	$(BIN)/python -m bench.discovery $(if $(SIZES),--sizes $(SIZES)) $(BENCH_ARGS)
+
+# Photos uploaded through the API by 8 clients into gunicorn, PostgreSQL, Redis and a Celery worker
+# of 1, then 2, processes, all started here and stopped at the end (2-3 minutes; BENCH_ARGS=--quick
+# for a smoke run). A database catalog_bench_upload is made on BENCH_DATABASE_URL's server.
+bench-upload: $(INSTALLED)
+	$(BIN)/python -m bench.upload $(BENCH_ARGS)
+
+# The site under load as in production: gunicorn (gunicorn.conf.py), PostgreSQL and Redis, driven by
+# wrk from 127.0.0.1 against a minimal Django view's floor, at 10k, 100k and 1m pins (catalogs made
+# once as for bench-discovery). SIZES="10k 1m" for fewer sizes; BENCH_ARGS="--duration 5" shorter.
+bench-web: $(INSTALLED)
+	$(BIN)/python -m bench.web $(if $(SIZES),--sizes $(SIZES)) $(BENCH_ARGS)

@@ -23,24 +23,28 @@ import argparse
 import gc
 import json
 import os
-import platform
 import random
-import re
 import statistics
 import subprocess
 import sys
 import time
-from contextlib import closing
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.catalogs import (
+    DEFAULT_SERVER,
+    SEED,
+    catalog_parameters,
+    ensure_catalog,
+    machine,
+    parse_size,
+    server_reachable,
+    size_name,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "var" / "bench" / "discovery.json"
 DEFAULT_SIZES = ("100k", "1m")
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-MARKER = "bench_catalog"
-SEED = 1
 
 # Targets from the issue, stated at one million pins on one core.
 TARGET_SIZE = 1_000_000
@@ -60,118 +64,6 @@ SEARCHES = (
     ("phrase", '"chocolate chip cookies" '),
     ("exclusion", "garden -vegetable "),
 )
-
-
-def parse_size(raw: str) -> int:
-    match = re.fullmatch(r"(\d+)([km]?)", raw.strip().lower())
-    if not match:
-        raise argparse.ArgumentTypeError(f"{raw!r}: use a number of pins like 10k, 100k or 1m")
-    number, unit = match.groups()
-    pins = int(number) * {"": 1, "k": 1_000, "m": 1_000_000}[unit]
-    if pins < 1_000:
-        raise argparse.ArgumentTypeError(f"{raw!r}: at least 1k pins")
-    return pins
-
-
-def size_name(pins: int) -> str:
-    if pins % 1_000_000 == 0:
-        return f"{pins // 1_000_000}m"
-    if pins % 1_000 == 0:
-        return f"{pins // 1_000}k"
-    return str(pins)
-
-
-def catalog_parameters(pins: int) -> dict[str, int]:
-    """Users and boards in proportion: a board holds 10 pins on average (median far fewer)."""
-    return {"pins": pins, "users": max(10, pins // 20), "boards": max(20, pins // 10), "seed": SEED}
-
-
-def database_url(server: str, name: str) -> str:
-    parts = urlsplit(server)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-# --- Driver ------------------------------------------------------------------------------------
-
-
-def _connect(url: str):
-    """An autocommit connection (CREATE DATABASE runs outside a transaction); close it with
-    contextlib.closing, since psycopg2's own `with` opens a transaction."""
-    import psycopg2
-
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    return connection
-
-
-def _server_reachable(server: str) -> str | None:
-    try:
-        with closing(_connect(server)) as connection, connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            return cursor.fetchone()[0]
-    except Exception as exc:
-        print(f"bench-discovery: cannot reach PostgreSQL at {server}: {exc}".strip())
-        return None
-
-
-def _marker(url: str) -> dict[str, Any] | None:
-    """The parameters the database was generated with, or None when it holds no finished one."""
-    try:
-        connection = _connect(url)
-    except Exception:
-        return None
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s)", [MARKER])
-            if cursor.fetchone()[0] is None:
-                return None
-            cursor.execute(f"SELECT parameters, seconds FROM {MARKER}")  # noqa: S608
-            row = cursor.fetchone()
-            if row is None:
-                return None
-            cursor.execute("SELECT count(*) FROM pins_pin")
-            return {**row[0], "seconds": row[1], "counted_pins": cursor.fetchone()[0]}
-    finally:
-        connection.close()
-
-
-def _manage(url: str, *args: str) -> None:
-    environment = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=environment, check=True)
-
-
-def ensure_catalog(server: str, pins: int) -> dict[str, Any]:
-    """The catalog database for `pins`, made when missing or holding something else."""
-    name = f"catalog_bench_{size_name(pins)}"
-    url = database_url(server, name)
-    wanted = catalog_parameters(pins)
-    found = _marker(url)
-    same = found is not None and all(found.get(key) == value for key, value in wanted.items())
-    if same and found["counted_pins"] == pins:
-        print(f"{name}: reusing the catalog generated earlier")
-        return {"database": name, "url": url, "generated_s": found["seconds"], "reused": True}
-    print(f"{name}: creating it and generating {pins:,} pins...")
-    with closing(_connect(server)) as connection, connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    _manage(url, "migrate", "--verbosity", "0")
-    started = time.monotonic()
-    _manage(
-        url,
-        "generate_catalog",
-        f"--pins={wanted['pins']}",
-        f"--users={wanted['users']}",
-        f"--boards={wanted['boards']}",
-        f"--seed={wanted['seed']}",
-    )
-    seconds = time.monotonic() - started
-    with closing(_connect(url)) as connection, connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {MARKER} (parameters jsonb NOT NULL, seconds float NOT NULL)")
-        cursor.execute(
-            f"INSERT INTO {MARKER} VALUES (%s, %s)",  # noqa: S608
-            [json.dumps(wanted), seconds],
-        )
-    return {"database": name, "url": url, "generated_s": seconds, "reused": False}
 
 
 def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -202,24 +94,6 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
         print(done.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"bench-discovery: the measuring process failed on {url}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _machine(server_version: str) -> dict[str, str]:
-    model = "unknown"
-    try:
-        with open("/proc/cpuinfo") as handle:
-            model = next(
-                (line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")),
-                "unknown",
-            )
-    except OSError:
-        pass
-    return {
-        "cpu": model,
-        "nproc": str(os.cpu_count()),
-        "python": platform.python_version(),
-        "postgresql": server_version,
-    }
 
 
 def _figure(result: dict[str, Any], path: tuple[str, str]) -> float | None:
@@ -276,7 +150,7 @@ def print_report(results: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def drive(args: argparse.Namespace) -> None:
-    version = _server_reachable(args.server)
+    version = server_reachable(args.server)
     if version is None:
         raise SystemExit(2)
     results: dict[str, dict[str, Any]] = {}
@@ -295,7 +169,7 @@ def drive(args: argparse.Namespace) -> None:
     print_report(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
-        json.dumps({"machine": _machine(version), "results": results}, indent=2) + "\n"
+        json.dumps({"machine": machine(version), "results": results}, indent=2) + "\n"
     )
     print(f"\nWritten to {RESULTS.relative_to(REPO)}")
 

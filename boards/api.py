@@ -1,5 +1,13 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth.models import AnonymousUser
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +29,8 @@ from boards.serializers import (
     BoardWriteSerializer,
 )
 from boards.services import (
+    BoardNameTaken,
+    SectionNameTaken,
     board_create,
     board_delete,
     board_update,
@@ -29,7 +39,7 @@ from boards.services import (
     section_update,
 )
 from catalog.api.auth import has_scope, reader, require_scope
-from catalog.api.errors import Code, bad_request, not_found
+from catalog.api.errors import Code, bad_request, conflict, not_found
 from catalog.api.helpers import text, validated
 from catalog.api.pagination import paginate, paginate_ranked
 from catalog.api.schema import PUBLIC_READ
@@ -53,6 +63,21 @@ COLOR_PARAMETER = OpenApiParameter(
     description="Extension: only pins whose dominant colour looks close to this one "
     "(#RRGGBB; the # may be left out, #RGB is short for #RRGGBB).",
 )
+
+
+# The body is the usual error (see catalog.api.schema), with code 10.
+BOARD_NAME_TAKEN = OpenApiResponse(description="The user already has a board of this name")
+SECTION_NAME_TAKEN = OpenApiResponse(description="The board already has a section of this name")
+
+
+@contextmanager
+def name_taken_is_a_conflict() -> Iterator[None]:
+    """A taken name answers 409: the request was valid, and clashes with what exists (perhaps
+    created a moment ago by a concurrent or retried request), which a client handles apart."""
+    try:
+        yield
+    except (BoardNameTaken, SectionNameTaken) as exc:
+        raise conflict(" ".join(exc.messages)) from None
 
 
 def color_from(request: Request) -> str | None:
@@ -101,8 +126,10 @@ def writer(request: Request, secret_scope: str) -> User | AnonymousUser:
     return AnonymousUser()
 
 
-def visible_board(request: Request, board_id: str, *, viewer=None) -> Board:
-    board = board_visible(board_id=board_id, viewer=viewer or reader(request, "boards"))
+def visible_board(request: Request, board_id: str, *, viewer=None, api_data: bool = False) -> Board:
+    board = board_visible(
+        board_id=board_id, viewer=viewer or reader(request, "boards"), api_data=api_data
+    )
     if board is None:
         raise not_found("Board not found.", Code.BOARD_NOT_FOUND)
     return board
@@ -114,7 +141,7 @@ def require_board_write(request: Request, board: Board | None = None, privacy: s
 
 
 def reload_board(request: Request, board: Board) -> dict:
-    fresh = board_visible(board_id=str(board.pk), viewer=request.user)
+    fresh = board_visible(board_id=str(board.pk), viewer=request.user, api_data=True)
     return BoardSerializer(fresh, context={"request": request}).data
 
 
@@ -151,19 +178,20 @@ class BoardsView(APIView):
         operation_id="boards/create",
         tags=["boards"],
         request=BoardWriteSerializer,
-        responses={201: BoardSerializer},
+        responses={201: BoardSerializer, 409: BOARD_NAME_TAKEN},
     )
     def post(self, request: Request) -> Response:
         require_scope(request, "boards:write")
         data = validated(BoardWriteSerializer, request.data)
         privacy = data.get("privacy", Board.Privacy.PUBLIC)
         require_board_write(request, privacy=privacy)
-        board = board_create(
-            owner=request.user,
-            name=data["name"],
-            description=text(data.get("description")),
-            privacy=privacy,
-        )
+        with name_taken_is_a_conflict():
+            board = board_create(
+                owner=request.user,
+                name=data["name"],
+                description=text(data.get("description")),
+                privacy=privacy,
+            )
         return Response(reload_board(request, board), status=status.HTTP_201_CREATED)
 
 
@@ -174,27 +202,28 @@ class BoardView(APIView):
     def get(self, request: Request, board_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "boards:read")
-        board = visible_board(request, board_id)
+        board = visible_board(request, board_id, api_data=True)
         return Response(BoardSerializer(board, context={"request": request}).data)
 
     @extend_schema(
         operation_id="boards/update",
         tags=["boards"],
         request=BoardUpdateSerializer,
-        responses=BoardSerializer,
+        responses={200: BoardSerializer, 409: BOARD_NAME_TAKEN},
     )
     def patch(self, request: Request, board_id: str) -> Response:
         require_scope(request, "boards:write")
         data = validated(BoardUpdateSerializer, request.data)
         board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
         require_board_write(request, board, privacy=data.get("privacy", ""))
-        board = board_update(
-            board=board,
-            user=request.user,
-            name=data.get("name"),
-            description=text(data.get("description")) if "description" in data else None,
-            privacy=data.get("privacy"),
-        )
+        with name_taken_is_a_conflict():
+            board = board_update(
+                board=board,
+                user=request.user,
+                name=data.get("name"),
+                description=text(data.get("description")) if "description" in data else None,
+                privacy=data.get("privacy"),
+            )
         return Response(reload_board(request, board))
 
     @extend_schema(operation_id="boards/delete", tags=["boards"], responses={204: None})
@@ -254,14 +283,15 @@ class SectionsView(APIView):
         operation_id="board_sections/create",
         tags=["boards"],
         request=BoardSectionWriteSerializer,
-        responses={201: BoardSectionSerializer},
+        responses={201: BoardSectionSerializer, 409: SECTION_NAME_TAKEN},
     )
     def post(self, request: Request, board_id: str) -> Response:
         require_scope(request, "boards:write")
         data = validated(BoardSectionWriteSerializer, request.data)
         board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
         require_board_write(request, board)
-        section = section_create(board=board, user=request.user, name=data["name"])
+        with name_taken_is_a_conflict():
+            section = section_create(board=board, user=request.user, name=data["name"])
         return Response(
             {"id": str(section.pk), "name": section.name}, status=status.HTTP_201_CREATED
         )
@@ -272,7 +302,7 @@ class SectionView(APIView):
         operation_id="board_sections/update",
         tags=["boards"],
         request=BoardSectionWriteSerializer,
-        responses=BoardSectionSerializer,
+        responses={200: BoardSectionSerializer, 409: SECTION_NAME_TAKEN},
     )
     def patch(self, request: Request, board_id: str, section_id: str) -> Response:
         require_scope(request, "boards:write")
@@ -280,7 +310,8 @@ class SectionView(APIView):
         board = visible_board(request, board_id, viewer=writer(request, "boards:write_secret"))
         section = visible_section(board, section_id)
         require_board_write(request, board)
-        section = section_update(section=section, user=request.user, name=data["name"])
+        with name_taken_is_a_conflict():
+            section = section_update(section=section, user=request.user, name=data["name"])
         return Response({"id": str(section.pk), "name": section.name})
 
     @extend_schema(operation_id="board_sections/delete", tags=["boards"], responses={204: None})

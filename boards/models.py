@@ -7,6 +7,32 @@ from django.urls import reverse
 no_nul = ProhibitNullCharactersValidator()
 
 
+class BoardQuerySet(models.QuerySet):
+    """Boards that can come with their cover pins (`with_covers()`), attached once the boards are
+    fetched: each board's newest pins are found by index, however many pins it holds, where a
+    prefetch would number every pin of every board to keep the first four."""
+
+    _with_covers = False
+
+    def with_covers(self) -> "BoardQuerySet":
+        clone = self._chain()
+        clone._with_covers = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_covers = self._with_covers
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._with_covers and self._iterable_class is models.query.ModelIterable:
+            from boards.selectors import attach_covers  # selectors import this module
+
+            attach_covers(self._result_cache)
+
+
 class Board(models.Model):
     class Privacy(models.TextChoices):
         PUBLIC = "PUBLIC", "Public"
@@ -23,6 +49,11 @@ class Board(models.Model):
     pins_modified_at = models.DateTimeField(null=True, blank=True)
     # Kept by follows.services with F() updates in the follow's own transaction.
     follower_count = models.PositiveIntegerField(default=0)
+    # Kept by pins/services.py in the transaction that adds, moves or deletes a pin, so pages and
+    # the API show it without counting a board's pins (thousands on a popular board).
+    pin_count = models.PositiveIntegerField(default=0)
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -15,7 +15,7 @@ class BoardMediaSerializer(serializers.Serializer):
 
 
 class BoardSerializer(serializers.Serializer):
-    """v5 Board. `pin_count` and the cover come from the selector's annotations and prefetch."""
+    """v5 Board. The cover comes from the selector's prefetch."""
 
     id = serializers.CharField()
     name = serializers.CharField()

@@ -9,6 +9,25 @@ from follows.models import BoardFollow
 MAX_SLUG_ATTEMPTS = 50
 
 
+class BoardNameTaken(ValidationError):
+    """The owner already has a board of this name, case aside.
+
+    Still a ValidationError, so a form shows it beside the name; the API answers it 409 Conflict,
+    because the request is well formed and clashes only with what exists, often a board another
+    request created a moment earlier (a double-clicked button, a client that retried).
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__({"name": f"You already have a board named “{name}”."})
+
+
+class SectionNameTaken(ValidationError):
+    """The board already has a section of this name, case aside (a 409, as BoardNameTaken)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__({"name": f"This board already has a section named “{name}”."})
+
+
 def ensure_can_write(board: Board, user: User) -> None:
     if board.owner_id != user.pk:
         raise PermissionDenied("Only the board's owner can change it.")
@@ -36,9 +55,7 @@ def _save_with_free_slug(board: Board, update_fields: list[str] | None = None) -
         except IntegrityError:
             taken = Board.objects.filter(owner=board.owner_id, name__iexact=board.name)
             if taken.exclude(pk=board.pk).exists():
-                raise ValidationError(
-                    {"name": f"You already have a board named “{board.name}”."}
-                ) from None
+                raise BoardNameTaken(board.name) from None
     raise ValidationError({"name": "Too many boards with a similar name; choose another name."})
 
 
@@ -111,9 +128,7 @@ def _save_section(section: BoardSection) -> BoardSection:
         with transaction.atomic():
             section.save()
     except IntegrityError:
-        raise ValidationError(
-            {"name": f"This board already has a section named “{section.name}”."}
-        ) from None
+        raise SectionNameTaken(section.name) from None
     return section
 
 

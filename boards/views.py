@@ -89,7 +89,7 @@ def board_detail_view(request: HttpRequest, username: str, slug: str) -> HttpRes
         "sections": sections,
         "section": section,
         "page": page,
-        "pin_count": board.pins.count(),
+        "pin_count": board.pin_count,
         "is_owner": board.owner_id == request.user.pk,
         "section_form": SectionForm(),
         "following": is_following_board(follower=request.user, board=board),
@@ -151,7 +151,7 @@ def board_delete_view(request: HttpRequest, username: str, slug: str) -> HttpRes
         board_delete(board=board, user=request.user)
         messages.success(request, f"Deleted the board “{name}” and its pins.")
         return redirect("profile", request.user.username)
-    return render(request, "boards/delete.html", {"board": board, "pin_count": board.pins.count()})
+    return render(request, "boards/delete.html", {"board": board, "pin_count": board.pin_count})
 
 
 @require_POST

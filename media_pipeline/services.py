@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,6 +14,7 @@ from media_pipeline import colors, imaging
 from media_pipeline.models import MediaRecord, Rendition
 from media_pipeline.storage import (
     content_path,
+    is_out_of_space,
     originals_storage,
     renditions_storage,
     save_immutable,
@@ -23,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 class TransientMediaError(Exception):
     """Processing failed for a reason that may pass (storage hiccup): worth retrying."""
+
+
+class MediaStorageFull(Exception):
+    """No room left to write renditions: nothing wrong with the image, which waits for space."""
 
 
 def media_limits() -> imaging.Limits:
@@ -214,6 +220,16 @@ def _claim(media_id: int) -> MediaRecord | None:
         return media
 
 
+def _release(media: MediaRecord, *, reason: str) -> None:
+    """Queue a claimed media again, its attempt not counted: the image was not at fault."""
+    MediaRecord.objects.filter(pk=media.pk, status=MediaRecord.Status.PROCESSING).update(
+        status=MediaRecord.Status.QUEUED,
+        attempts=F("attempts") - 1,
+        error=reason[:500],
+        updated_at=timezone.now(),
+    )
+
+
 def _read_original(media: MediaRecord) -> bytes:
     try:
         with originals_storage().open(media.original.name, "rb") as handle:
@@ -225,7 +241,11 @@ def _read_original(media: MediaRecord) -> bytes:
 def _store_renditions(
     media: MediaRecord, outputs: list[imaging.EncodedImage]
 ) -> list[tuple[imaging.EncodedImage, str]]:
-    """Write every file first; rows pointing at them are saved only once all are in place."""
+    """Write every file first; rows pointing at them are saved only once all are in place.
+
+    When a write fails, the files written before it stay: each is whole, its content-addressed
+    path may already be another media's rendition, and the retry finds it in place.
+    """
     storage = renditions_storage()
     try:
         return [
@@ -236,6 +256,8 @@ def _store_renditions(
             for out in outputs
         ]
     except OSError as exc:
+        if is_out_of_space(exc):
+            raise MediaStorageFull(f"no space left for renditions: {exc}") from exc
         raise TransientMediaError(f"could not write renditions: {exc}") from exc
 
 
@@ -259,7 +281,10 @@ def _signed64(value: int) -> int:
 
 
 def media_process(*, media_id: int) -> None:
-    """Make every rendition of one media record; running it again yields the same rows and files."""
+    """Make every rendition of one media record; running it again yields the same rows and files.
+
+    Raises MediaStorageFull, with the media queued again, when the renditions do not fit.
+    """
     media = _claim(media_id)
     if media is None:
         return
@@ -273,7 +298,11 @@ def media_process(*, media_id: int) -> None:
     except imaging.ImageRejected as exc:
         media_fail(media_id=media.pk, error=str(exc))
         return
-    stored = _store_renditions(media, processed.renditions)
+    try:
+        stored = _store_renditions(media, processed.renditions)
+    except MediaStorageFull as exc:
+        _release(media, reason=str(exc))
+        raise
     made = {(out.name, out.format) for out in processed.renditions}
     with transaction.atomic():
         _record_renditions(media, stored)

@@ -1,5 +1,6 @@
 """Where media bytes live. Paths are content-addressed, so a file never changes once written."""
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -14,6 +15,15 @@ def originals_storage() -> Storage:
 
 def renditions_storage() -> Storage:
     return storages["default"]
+
+
+# The file system is out of room, or the user of its quota: nothing wrong with what was written,
+# and the same write succeeds once space is freed.
+_OUT_OF_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_out_of_space(error: OSError) -> bool:
+    return error.errno in _OUT_OF_SPACE
 
 
 def content_path(prefix: str, data: bytes, extension: str) -> str:

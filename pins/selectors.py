@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
@@ -32,7 +33,7 @@ from catalog.search import search_filter, search_ranked
 from catalog.search_query import parse_query
 from media_pipeline.colors import Oklab, hex_to_oklab
 from media_pipeline.imaging import hamming_distance
-from media_pipeline.models import GRID_WIDTHS, Rendition
+from media_pipeline.models import Rendition
 from pins import related
 from pins.models import Pin
 
@@ -44,24 +45,31 @@ def pins_visible_to(user: User | AnonymousUser) -> QuerySet[Pin]:
     return Pin.objects.filter(board_visibility_q(user, via="board__"))
 
 
-def _with_card_data(pins: QuerySet[Pin]) -> QuerySet[Pin]:
-    """Pins with everything an API pin shows, in a constant number of queries."""
-    return pins.select_related(
-        "media", "board", "board__owner", "owner", "parent_pin__board"
-    ).prefetch_related(Prefetch("media__renditions", queryset=Rendition.objects.order_by("width")))
+# What a card shows (templates/shared/pin_card.html, keyed by pins/cards.py): a grid loads only
+# these columns of its 50 pins and their media.
+CARD_FIELDS = (
+    "id",
+    "title",
+    "alt_text",
+    "link",
+    "media__id",
+    "media__status",
+    "media__updated_at",
+    "media__dominant_color",
+    "media__has_alpha",
+    "media__width",
+    "media__height",
+)
 
 
 def pins_for_grid(pins: QuerySet[Pin]) -> QuerySet[Pin]:
-    """Pins for a web grid, with what a card shows: its image (the grid widths only, under half
-    of the renditions), title and link. Loading less is most of a grid page's cost."""
-    renditions = Rendition.objects.filter(name__in=GRID_WIDTHS).order_by("width")
-    return pins.select_related("media").prefetch_related(
-        Prefetch("media__renditions", queryset=renditions)
-    )
+    """Pins for a web grid, with what their cards show. The cards load the grid renditions
+    themselves, and only for cards not already rendered (pins/cards.py)."""
+    return pins.select_related("media").only(*CARD_FIELDS)
 
 
 def _loader(grid: bool) -> Callable[[QuerySet[Pin]], QuerySet[Pin]]:
-    return pins_for_grid if grid else _with_card_data
+    return pins_for_grid if grid else pins_with_card_data
 
 
 def pins_for_home(user: User | AnonymousUser) -> QuerySet[Pin]:
@@ -78,6 +86,9 @@ def pin_for_page(*, pin_id: int, viewer: User | AnonymousUser) -> Pin:
     pin = pin_visible(pin_id=str(pin_id), viewer=viewer)
     if pin is None:
         raise Http404("No such pin.")
+    # The page shows the large image and its srcsets: every rendition, in one query.
+    renditions = Rendition.objects.order_by("width")
+    prefetch_related_objects([pin], Prefetch("media__renditions", queryset=renditions))
     return pin
 
 
@@ -99,14 +110,16 @@ def grid_page(pins: QuerySet[Pin], *, before: str | None, size: int = GRID_PAGE_
 
 
 def pins_with_card_data(pins: QuerySet[Pin]) -> QuerySet[Pin]:
-    return _with_card_data(pins)
+    """For API lists: what a v5 pin shows but its renditions, which PinSerializer loads for
+    the images it has not formatted before."""
+    return pins.select_related("media", "board__owner", "parent_pin__board")
 
 
 def pin_visible(*, pin_id: str, viewer: User | AnonymousUser) -> Pin | None:
     key = parse_id(pin_id)
     if key is None:
         return None
-    return _with_card_data(pins_visible_to(viewer)).filter(pk=key).first()
+    return pins_with_card_data(pins_visible_to(viewer)).filter(pk=key).first()
 
 
 # What a pin is found by; on PostgreSQL its stored search vector holds the same (the link as its

@@ -3,8 +3,13 @@ from rest_framework import serializers
 
 from boards.selectors import board_visible_to
 from catalog.api.auth import reader
-from catalog.api.fields import TextField
-from media_pipeline.serializers import V5_STATUS, PinMediaSerializer, media_images
+from catalog.api.fields import Base64Field, TextField
+from media_pipeline.serializers import (
+    V5_STATUS,
+    PinMediaSerializer,
+    load_renditions_for_images,
+    media_images,
+)
 from pins.models import Pin
 
 ID_PATTERN = r"^[0-9]{1,19}\Z"
@@ -14,8 +19,19 @@ class BoardOwnerSerializer(serializers.Serializer):
     username = serializers.CharField()
 
 
+class PinListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        pins = list(data.all() if hasattr(data, "all") else data)
+        # One query for the renditions of the images not already formatted.
+        load_renditions_for_images((pin.media for pin in pins), self.context["request"])
+        return super().to_representation(pins)
+
+
 class PinSerializer(serializers.Serializer):
     """v5 Pin, plus `status` and the extra sizes and WebP URLs inside `media`."""
+
+    class Meta:
+        list_serializer_class = PinListSerializer
 
     id = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -114,7 +130,7 @@ class MediaSourceSerializer(serializers.Serializer):
     )
     url = TextField(required=False, max_length=2048)
     content_type = TextField(required=False, max_length=100)
-    data = TextField(required=False, trim_whitespace=False)
+    data = Base64Field(required=False, trim_whitespace=False)
     media_id = serializers.RegexField(ID_PATTERN, required=False)
 
     def validate(self, attrs: dict) -> dict:

@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,8 +18,11 @@ def _check_section(board: Board, section: BoardSection | None) -> None:
         raise ValidationError({"board_section_id": "That section belongs to another board."})
 
 
-def _touch(board: Board) -> None:
-    Board.objects.filter(pk=board.pk).update(pins_modified_at=timezone.now())
+def _touch(board: Board, *, added: int = 0) -> None:
+    """Record that the board's pins changed, and by how many pins its count moved."""
+    Board.objects.filter(pk=board.pk).update(
+        pins_modified_at=timezone.now(), pin_count=F("pin_count") + added
+    )
 
 
 def _new_pin(
@@ -86,7 +90,7 @@ def pin_create(
     else:
         pin.media = media_create(owner=owner, upload=upload)
     pin.save()
-    _touch(board)
+    _touch(board, added=1)
     return pin
 
 
@@ -117,8 +121,10 @@ def pin_update(
     }.items():
         if value is not None:
             setattr(pin, field, value.strip())
+    moved_from = None
     if board is not None and board.pk != pin.board_id:
         ensure_can_write(board, user)
+        moved_from = pin.board
         pin.board = board
         pin.section = None
     if clear_section:
@@ -132,7 +138,11 @@ def pin_update(
             pin.save()
     except IntegrityError:
         raise ValidationError({"board_id": "That board already has this pin saved."}) from None
-    _touch(pin.board)
+    if moved_from is not None:
+        _touch(moved_from, added=-1)
+        _touch(pin.board, added=1)
+    else:
+        _touch(pin.board)
     return pin
 
 
@@ -140,7 +150,9 @@ def pin_update(
 def pin_delete(*, pin: Pin, user: User) -> None:
     if pin.owner_id != user.pk:
         raise PermissionDenied("Only the pin's owner can delete it.")
+    board = pin.board
     pin.delete()
+    _touch(board, added=-1)
 
 
 @transaction.atomic
@@ -179,5 +191,5 @@ def pin_save(
     except IntegrityError:
         saved, created = Pin.objects.get(board=board, parent_pin=origin), False
     if created:
-        _touch(board)
+        _touch(board, added=1)
     return saved, created

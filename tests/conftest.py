@@ -3,6 +3,7 @@ import os
 import pytest
 
 from catalog.celery import app as celery_app
+from catalog.versioned_cache import clear_versioned_caches
 from tests.factories import (
     BLUE,
     CRIMSON,
@@ -40,6 +41,13 @@ def fast_password_hashing(request, settings):
     """Slow hashing proves nothing in tests; processes a test starts need the real hasher."""
     if not request.node.get_closest_marker("worker"):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def cards_rendered_in_this_test():
+    """Cards are kept per process by what they show (pins/cards.py); a test starts with none, so
+    what it sees was rendered from its own rows and settings."""
+    clear_versioned_caches()
 
 
 @pytest.fixture(autouse=True)

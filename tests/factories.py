@@ -2,6 +2,7 @@ import itertools
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 
 from accounts.models import User
 from boards.models import Board, BoardSection
@@ -81,6 +82,13 @@ class PinFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("board.owner")
     media = factory.SubFactory(MediaFactory, owner=factory.SelfAttribute("..owner"))
     title = factory.Sequence(lambda n: f"Pin {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        pin = super()._create(model_class, *args, **kwargs)
+        # As pins/services.py does when it adds a pin: the board's stored count follows.
+        Board.objects.filter(pk=pin.board_id).update(pin_count=F("pin_count") + 1)
+        return pin
 
 
 # Solid colours for colour search: the palette's red, two reds near it, and two other families.

@@ -52,6 +52,11 @@ def bad_request(message: str) -> ApiError:
     return ApiError(message, code=Code.INVALID_PARAMETERS, status_code=status.HTTP_400_BAD_REQUEST)
 
 
+def conflict(message: str) -> ApiError:
+    """A well-formed write that clashes with what exists, such as a name already in use."""
+    return ApiError(message, code=Code.CONFLICT, status_code=status.HTTP_409_CONFLICT)
+
+
 def too_large(message: str) -> ApiError:
     return ApiError(
         message, code=Code.TOO_LARGE, status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE

@@ -80,12 +80,12 @@ def paginate(
     if len(rows) <= size:
         return Page(items=rows, bookmark=None)
     rows = rows[:size]
-    return Page(
-        items=rows,
-        bookmark=signing.dumps(
-            {"c": _digest(context), "k": rows[-1].pk}, salt=_SALT, compress=True
-        ),
-    )
+    return Page(items=rows, bookmark=bookmark_after(rows[-1].pk, context=context))
+
+
+def bookmark_after(key: int, *, context: str) -> str:
+    """The bookmark of the page that starts after the row with primary key `key`."""
+    return signing.dumps({"c": _digest(context), "k": key}, salt=_SALT, compress=True)
 
 
 # Ranked lists (search, related pins) have no stable key to page by; their bookmark is a position

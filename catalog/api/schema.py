@@ -24,23 +24,23 @@ ERROR_STATUSES = {
 }
 
 
+def _error_content() -> dict:
+    return {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
 def add_error_responses(result: dict, generator, request, public) -> dict:
+    """Every operation gets the common error statuses; an error status an operation declares
+    itself (409 when a name is taken) gets the error body."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path in result.get("paths", {}).values():
         for operation in path.values():
             if isinstance(operation, dict) and "responses" in operation:
+                responses = operation["responses"]
                 for status, meaning in ERROR_STATUSES.items():
-                    operation["responses"].setdefault(
-                        status,
-                        {
-                            "description": meaning,
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Error"}
-                                }
-                            },
-                        },
-                    )
+                    responses.setdefault(status, {"description": meaning})
+                for status, response in responses.items():
+                    if status.startswith("4"):
+                        response.setdefault("content", _error_content())
     return result
 
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.rate_limit import client_address
+
 
 class TokenRateThrottle(SimpleRateThrottle):
     """Per token (or per session user, or per address when anonymous), by the view's scope:
@@ -30,3 +32,8 @@ class TokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"addr-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request: Request) -> str:
+        # DRF's own reading trusts a client's X-Forwarded-For unless told how many proxies there
+        # are; the logins' reading counts the configured ones (NUM_PROXIES).
+        return client_address(request)

@@ -232,6 +232,7 @@ def catalog_generate(*, spec: CatalogSpec, progress: Progress | None = None) -> 
                     None if t < 0 else datetime.fromtimestamp(t / 1e6, UTC)
                     for t in last_pin.tolist()
                 ],
+                "pin_count": np.bincount(board_of, minlength=spec.boards),
                 **counters(Board, follows.board_counts),
             },
         )

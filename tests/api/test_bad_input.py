@@ -719,6 +719,7 @@ def test_a_base64_image_over_the_limit_is_413(settings, world, api):
         pytest.param("data:image/png;base64,@@@@", id="bad-data-uri"),
         pytest.param("aGVsbG8=\n\n", id="trailing-newlines"),
         pytest.param("\u00e9\u00e9\u00e9\u00e9", id="non-ascii"),
+        pytest.param("aGVs\ud800bG8=", id="lone-surrogate"),
     ],
 )
 def test_base64_that_is_not_base64_is_400(world, api, data):

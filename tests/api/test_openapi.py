@@ -51,6 +51,21 @@ def test_the_schema_names_every_v5_operation_at_v5_paths(client):
     assert schema["components"]["schemas"]["Error"]["required"] == ["code", "message"]
 
 
+def test_a_taken_name_is_documented_as_a_409_with_the_error_body_where_names_are_written(client):
+    schema = client.get("/api/v5/openapi.json").json()
+    paths = schema["paths"]
+    writes = [
+        paths["/boards"]["post"],
+        paths["/boards/{board_id}"]["patch"],
+        paths["/boards/{board_id}/sections"]["post"],
+        paths["/boards/{board_id}/sections/{section_id}"]["patch"],
+    ]
+    for operation in writes:
+        content = operation["responses"]["409"]["content"]["application/json"]
+        assert content["schema"] == {"$ref": "#/components/schemas/Error"}, operation["operationId"]
+    assert "409" not in paths["/pins/{pin_id}/save"]["post"]["responses"]
+
+
 def test_the_interactive_docs_are_served_by_us_with_no_outside_requests(client):
     page = client.get("/api/v5/docs/").content.decode()
     script = client.get("/api/v5/docs/?script=").content.decode()

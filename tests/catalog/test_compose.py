@@ -3,6 +3,7 @@
 import importlib
 import json
 import re
+import runpy
 import shlex
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -250,9 +251,17 @@ def test_the_web_healthcheck_asks_the_healthz_view_with_python_on_an_allowed_hos
     assert url.hostname in substituted(environment("web")["ALLOWED_HOSTS"]).split(",")
 
 
-def test_web_listens_is_published_and_is_probed_on_one_port():
+def _gunicorn_bind(monkeypatch, port: str) -> str:
+    """The address gunicorn.conf.py binds to in a container whose PORT is `port`."""
+    monkeypatch.setenv("PORT", port)
+    return runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))["bind"]
+
+
+def test_web_listens_is_published_and_is_probed_on_one_port(monkeypatch):
     port = environment("web")["PORT"]
-    assert "0.0.0.0:${PORT:-8000}" in command_words("web")
+    command = command_words("web")
+    assert command[command.index("--config") + 1] == "gunicorn.conf.py"
+    assert _gunicorn_bind(monkeypatch, port) == f"0.0.0.0:{port}"
     # The port is expanded by the container's shell, so a PORT on the host cannot move it.
     assert not COMPOSE_VARIABLE.search(" ".join(words(service("web")["command"])))
     assert {str(entry).rsplit(":", 1)[1] for entry in service("web")["ports"]} == {port}

@@ -116,6 +116,11 @@ def _multipart(fields: dict[str, str], files: dict[str, Upload]) -> tuple[bytes,
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+def multipart(fields: dict[str, str], files: dict[str, Upload]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, for a test that sends it its own way."""
+    return _multipart(fields, files)
+
+
 class Client:
     """One browser session against `base_url`: a cookie jar, and redirects followed."""
 
@@ -166,3 +171,41 @@ class Client:
             headers={"Content-Type": content_type, "Referer": page.url},
         )
         return self._send(request)
+
+
+class ApiClient:
+    """The v5 API as an integration calls it: a bearer token and JSON bodies, no cookies."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 10.0) -> None:
+        self._http = Client(base_url, timeout=timeout)
+        self.token = token
+
+    def call(self, method: str, path: str, body: dict | None = None) -> Response:
+        """`method` /api/v5/`path`, with `body` as JSON."""
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        url = self._http.url(f"/api/v5/{path}")
+        return self._http._send(
+            urllib.request.Request(url, data=data, method=method, headers=headers)
+        )
+
+    def get(self, path: str) -> Response:
+        return self.call("GET", path)
+
+    def post(self, path: str, body: dict) -> Response:
+        return self.call("POST", path, body)
+
+    def patch(self, path: str, body: dict) -> Response:
+        return self.call("PATCH", path, body)
+
+    def post_file(self, path: str, field: str, upload: Upload) -> Response:
+        """A multipart POST of one file, as `curl -F field=@file` sends it."""
+        body, content_type = _multipart({}, {field: upload})
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": content_type}
+        url = self._http.url(f"/api/v5/{path}")
+        return self._http._send(
+            urllib.request.Request(url, data=body, method="POST", headers=headers)
+        )

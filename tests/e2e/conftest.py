@@ -4,12 +4,18 @@ The processes use pytest-django's test database (tests need `transactional_db`, 
 writes is committed and visible to them) and the same media directories as the test process.
 Their logs are attached to the report of any test that fails.
 
+Tests that take a server down get one of their own: `private_redis` as the broker, and
+`private_postgres` as the database (the test's own connection follows it).
+
 The worker fixture empties the broker's default queue first. Runs that share a Redis database
 share that queue, so concurrent runs each need a REDIS_URL database of their own.
 """
 
 import os
+import pwd
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +27,14 @@ from django.db import connection
 from catalog.env import NAMES_READ
 from tests.e2e.client import Client
 from tests.e2e.processes import (
+    POSTGRES_SUPERUSER,
     ManagedProcess,
     free_port,
     gunicorn_process,
+    postgres_bin_dir,
+    postgres_create_database,
+    postgres_initdb,
+    postgres_process,
     purge_queue,
     redis_process,
     run,
@@ -180,6 +191,96 @@ def private_redis(
         yield PrivateRedis(process, port)
     finally:
         process.stop()
+
+
+@dataclass
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own, which the test may stop and start again."""
+
+    process: ManagedProcess
+    port: int
+    database: str
+
+    @property
+    def url(self) -> str:
+        return f"postgres://{POSTGRES_SUPERUSER}@127.0.0.1:{self.port}/{self.database}"
+
+    def stop(self) -> None:
+        """A fast shutdown: every session is ended and its open transaction rolled back."""
+        # The test's own session ends too; closed now, the next query opens a new one.
+        connection.close()
+        self.process.stop()
+
+    def start(self) -> None:
+        self.process.start()
+
+
+def _postgres_server_user() -> str | None:
+    """Who runs the server: the test's own user, or `postgres` when the tests run as root."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam(POSTGRES_SUPERUSER)
+    except KeyError:
+        pytest.skip(
+            f"tests run as root, which PostgreSQL refuses, and there is no {POSTGRES_SUPERUSER!r}"
+            " user to run the private server as"
+        )
+    return POSTGRES_SUPERUSER
+
+
+@pytest.fixture
+def private_postgres(
+    request: pytest.FixtureRequest, transactional_db, logs_dir: Path
+) -> Iterator[PrivatePostgres]:
+    """A migrated PostgreSQL server on a free port, for a test that takes the database down.
+
+    While it runs, this test's own connection points at it too, so factories and assertions see
+    what gunicorn and the worker see; give the processes `PrivatePostgres.url` as DATABASE_URL.
+    """
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL server under /usr/lib/postgresql/*/bin to run privately")
+    user = _postgres_server_user()
+    # Not under tmp_path: pytest keeps that private to root, where the server could not reach it.
+    root = Path(tempfile.mkdtemp(prefix="catalog-postgres-"))
+    if user is not None:
+        shutil.chown(root, user)
+    port = free_port()
+    process = postgres_process(
+        bin_dir=bin_dir,
+        data_dir=root / "data",
+        port=port,
+        socket_dir=root,
+        log_path=logs_dir / "postgres.log",
+        user=user,
+    )
+    server = PrivatePostgres(process, port, "catalog")
+    settings_before = dict(connection.settings_dict)
+    try:
+        postgres_initdb(bin_dir=bin_dir, data_dir=root / "data", user=user)
+        process.start()
+        _track(request, process)
+        postgres_create_database(bin_dir=bin_dir, port=port, name=server.database)
+        run(
+            ["manage.py", "migrate", "--noinput", "-v0"],
+            env=_base_env(DATABASE_URL=server.url, VAR_DIR=str(root / "var")),
+            timeout=120,
+        )
+        connection.close()
+        connection.settings_dict.update(
+            HOST="127.0.0.1",
+            PORT=str(port),
+            NAME=server.database,
+            USER=POSTGRES_SUPERUSER,
+            PASSWORD="",
+        )
+        yield server
+    finally:
+        connection.close()
+        connection.settings_dict.update(settings_before)
+        process.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

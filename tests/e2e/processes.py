@@ -1,8 +1,10 @@
-"""The production topology as plain processes: gunicorn and a Celery worker, started and stopped.
+"""The production topology as plain processes: gunicorn, a Celery worker, and private Redis and
+PostgreSQL servers, started and stopped.
 
 Each process runs in a session of its own and writes its output to a log file. Starting waits,
 within a deadline, until the process is ready (and fails at once if it exits); stopping sends
-SIGTERM, then past a deadline SIGKILL to everything left in the process group.
+SIGTERM (or the process's own stop signal), then past a deadline SIGKILL to everything left in the
+process group.
 """
 
 import contextlib
@@ -47,7 +49,8 @@ class ManagedProcess:
     """A long-running subprocess with a readiness check; stop it in a `finally`.
 
     It can be stopped (or killed) and started again: its log grows across restarts, and
-    readiness looks only at what the current run wrote.
+    readiness looks only at what the current run wrote. `user` runs it as another user (which
+    needs root), and `stop_signal` is the signal that asks it to shut down cleanly.
     """
 
     def __init__(
@@ -59,6 +62,8 @@ class ManagedProcess:
         log_path: Path,
         ready: Callable[["ManagedProcess"], bool],
         ready_description: str,
+        user: str | None = None,
+        stop_signal: int = signal.SIGTERM,
     ) -> None:
         self.name = name
         self.argv = argv
@@ -66,6 +71,8 @@ class ManagedProcess:
         self.log_path = log_path
         self.ready = ready
         self.ready_description = ready_description
+        self.user = user
+        self.stop_signal = stop_signal
         self.process: subprocess.Popen | None = None
         self.log_offset = 0
 
@@ -84,6 +91,7 @@ class ManagedProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                user=self.user,
             )
         try:
             self.wait_until(
@@ -169,8 +177,9 @@ class ManagedProcess:
         return self.process.wait(timeout=10)
 
     def stop(self, *, grace: float = 10.0) -> int | None:
-        """SIGTERM the leader, wait up to `grace` seconds, then kill whatever is left."""
-        self.send_signal(signal.SIGTERM)
+        """Send the stop signal to the leader, wait up to `grace` seconds, then kill whatever is
+        left."""
+        self.send_signal(self.stop_signal)
         deadline = time.monotonic() + grace
         while not self._exited() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -243,11 +252,14 @@ def worker_process(
     )
 
 
-def run(args: list[str], *, env: Mapping[str, str], timeout: float = 60.0) -> str:
-    """Run a one-shot Python command (manage.py, celery purge); its output, or ProcessFailed."""
+def _run_command(
+    argv: list[str], *, env: Mapping[str, str], timeout: float, user: str | None = None
+) -> str:
+    """Run a one-shot command; its output, or ProcessFailed naming what went wrong."""
+    command = " ".join(argv)
     try:
         result = subprocess.run(
-            [sys.executable, *args],
+            argv,
             cwd=PROJECT_DIR,
             env=dict(env),
             stdin=subprocess.DEVNULL,
@@ -255,14 +267,20 @@ def run(args: list[str], *, env: Mapping[str, str], timeout: float = 60.0) -> st
             text=True,
             timeout=timeout,
             check=False,
+            user=user,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ProcessFailed(f"{' '.join(args)} did not finish within {timeout:g} s") from exc
+        raise ProcessFailed(f"{command} did not finish within {timeout:g} s") from exc
     if result.returncode != 0:
         raise ProcessFailed(
-            f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+            f"{command} exited {result.returncode}:\n{result.stdout}{result.stderr}"
         )
     return result.stdout + result.stderr
+
+
+def run(args: list[str], *, env: Mapping[str, str], timeout: float = 60.0) -> str:
+    """Run a one-shot Python command (manage.py, celery purge); its output, or ProcessFailed."""
+    return _run_command([sys.executable, *args], env=env, timeout=timeout)
 
 
 def purge_queue(*, env: Mapping[str, str]) -> None:
@@ -305,6 +323,101 @@ def redis_process(*, port: int, log_path: Path, data_dir: Path) -> ManagedProces
         log_path=log_path,
         ready=lambda _: redis_ping(port),
         ready_description="PONG",
+    )
+
+
+POSTGRES_SUPERUSER = "postgres"
+_POSTGRES_READY = "database system is ready to accept connections"
+
+
+def postgres_bin_dir() -> Path | None:
+    """The binaries of the newest PostgreSQL server installed (Debian's layout), or None."""
+    servers = [path.parent for path in Path("/usr/lib/postgresql").glob("*/bin/postgres")]
+    versions = [path for path in servers if path.parent.name.isdigit()]
+    return max(versions, key=lambda path: int(path.parent.name), default=None)
+
+
+def postgres_initdb(*, bin_dir: Path, data_dir: Path, user: str | None) -> None:
+    """An empty cluster in `data_dir`, run as `user`, whose superuser `postgres` connects from
+    127.0.0.1 without a password."""
+    _run_command(
+        [
+            str(bin_dir / "initdb"),
+            "--pgdata",
+            str(data_dir),
+            "--username",
+            POSTGRES_SUPERUSER,
+            "--auth",
+            "trust",
+            # Without these the cluster takes the environment's locale, which may be SQL_ASCII.
+            "--encoding",
+            "UTF8",
+            "--locale",
+            "C",
+            # A throwaway cluster: a crash of the machine may lose it.
+            "--no-sync",
+        ],
+        env=os.environ,
+        timeout=60,
+        user=user,
+    )
+
+
+def postgres_process(
+    *,
+    bin_dir: Path,
+    data_dir: Path,
+    port: int,
+    socket_dir: Path,
+    log_path: Path,
+    user: str | None,
+) -> ManagedProcess:
+    """A private PostgreSQL server for the cluster in `data_dir` on 127.0.0.1:`port`, run as `user`
+    (PostgreSQL refuses to run as root); ready when it accepts connections.
+
+    It stops with a fast shutdown (SIGINT), as `pg_ctl stop` and `pg_ctl restart` do: sessions
+    are ended and their transactions rolled back. SIGTERM would wait for every client to
+    disconnect, which a web process keeping its connections never does.
+    """
+    return ManagedProcess(
+        "postgres",
+        [
+            str(bin_dir / "postgres"),
+            "-D",
+            str(data_dir),
+            "-p",
+            str(port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={socket_dir}",
+            # The cluster is thrown away after the test; a clean shutdown still writes everything.
+            "-c",
+            "fsync=off",
+        ],
+        env=os.environ,
+        log_path=log_path,
+        ready=lambda process: _POSTGRES_READY in process.log_since_start(),
+        ready_description=f"{_POSTGRES_READY!r} in the log",
+        user=user,
+        stop_signal=signal.SIGINT,
+    )
+
+
+def postgres_create_database(*, bin_dir: Path, port: int, name: str) -> None:
+    _run_command(
+        [
+            str(bin_dir / "createdb"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--username",
+            POSTGRES_SUPERUSER,
+            name,
+        ],
+        env=os.environ,
+        timeout=30,
     )
 
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from media_pipeline.models import MediaRecord, Rendition
 from media_pipeline.services import (
+    MediaStorageFull,
     media_create,
     media_process,
     media_reprocess,
@@ -82,10 +83,12 @@ def test_reprocessing_a_ready_record_makes_the_same_files(user, media_storage):
 def test_processing_again_changes_nothing(user, media_storage):
     media = media_create(owner=user, upload=jpeg_bytes(500, 500))
     media_process(media_id=media.pk)
-    before = (list(Rendition.objects.values_list("id", "file")), files_under(media_storage))
+    # Ordered: rows rewritten in place may come back from PostgreSQL in another order.
+    renditions = Rendition.objects.order_by("id").values_list("id", "file")
+    before = (list(renditions), files_under(media_storage))
     MediaRecord.objects.filter(pk=media.pk).update(status="queued")
     media_process(media_id=media.pk)
-    after = (list(Rendition.objects.values_list("id", "file")), files_under(media_storage))
+    after = (list(renditions), files_under(media_storage))
     assert after == before
     assert not any(path.suffix == ".part" for path in files_under(media_storage))
 
@@ -173,3 +176,30 @@ def test_no_avif_is_made_when_the_setting_is_off(user, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         media_process(media_id=media.pk)
     assert callbacks == [] and not media.renditions.filter(format="AVIF").exists()
+
+
+def test_renditions_that_do_not_fit_leave_the_media_queued_without_spending_an_attempt(
+    user, small_disk
+):
+    media = media_create(owner=user, upload=jpeg_bytes(800, 600))
+    with pytest.raises(MediaStorageFull):
+        media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert (media.status, media.attempts) == ("queued", 0)
+    assert "No space left on device" in media.error
+    assert media.renditions.count() == 0
+    assert small_disk.used > 0, "the disk filled up before the first rendition"
+
+
+def test_media_that_waited_for_space_is_finished_once_there_is_room(user, small_disk):
+    media = media_create(owner=user, upload=jpeg_bytes(800, 600))
+    with pytest.raises(MediaStorageFull):
+        media_process(media_id=media.pk)
+    small_disk.capacity = 10 * 1024 * 1024
+    media_process(media_id=media.pk)
+    media.refresh_from_db()
+    assert (media.status, media.attempts, media.error) == ("ready", 1, "")
+    assert media.renditions.count() == 14
+    for rendition in media.renditions.all():
+        with small_disk.open(rendition.file.name) as handle:
+            assert len(handle.read()) == rendition.bytes

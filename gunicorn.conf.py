@@ -1,0 +1,23 @@
+"""gunicorn's settings for the production image (Dockerfile, docker-compose.yml) and for
+`make bench-web`, which measures them; `--bind` and the like on the command line override these.
+
+Threads overlap the time a request waits on PostgreSQL or Redis; processes spread the Python work
+over the cores. The counts were chosen by measurement on 2 cores (BENCHMARKS.md, "Web").
+"""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+worker_class = "gthread"
+# WEB_CONCURRENCY is the usual name for a web server's process count.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
+# Browsers and API clients reuse connections; a little longer than a typical proxy's idle time
+# would be wasted, shorter makes scripts reconnect between calls.
+keepalive = 5
+timeout = 30
+# On SIGTERM, requests in flight get this long to finish before their worker is stopped.
+graceful_timeout = 30
+# Recycling a process now and then bounds what a slow leak, or fragmentation, can grow to.
+max_requests = 20_000
+max_requests_jitter = 2_000
