@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from boards.models import Board, BoardSection
-from catalog.search import search_filter, search_ranked
+from catalog.search import ranked_page_ids, search_filter, search_ranked
 from catalog.search_query import parse_query
 
 
@@ -169,10 +169,16 @@ def boards_search(
     boards = boards_visible_to(viewer)
     if among is not None:
         boards = among.filter(board_visibility_q(viewer))
-    ranked = search_ranked(boards, parse_query(query), fields=BOARD_SEARCH_FIELDS)
-    page = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
-    loaded = with_api_data(Board.objects.filter(pk__in=page)).in_bulk()
-    return [loaded[pk] for pk in page]
+    shared = query if among is None and not viewer.is_authenticated else None
+    page = ranked_page_ids(
+        Board,
+        lambda: search_ranked(boards, parse_query(query), fields=BOARD_SEARCH_FIELDS),
+        offset=offset,
+        limit=limit,
+        shared=shared,
+    )
+    loaded = with_api_data(boards_visible_to(viewer).filter(pk__in=page)).in_bulk()
+    return [loaded[pk] for pk in page if pk in loaded]
 
 
 def boards_for_picker(user: User) -> QuerySet[Board]:

@@ -12,6 +12,8 @@ come newest first.
 
 import operator
 import re
+import time
+from collections.abc import Callable
 from functools import reduce
 
 from django.conf import settings
@@ -23,11 +25,12 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Expression, F, Func, Model, Q, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 
 from catalog.search_index import SEARCH_BUCKET_IDS
 from catalog.search_query import ParsedQuery, Term
+from catalog.versioned_cache import versioned_cache
 
 RANK = "search_rank"
 
@@ -199,3 +202,33 @@ def _newest_matches(matches: QuerySet, limit: int) -> list[int]:
     if len(found) < limit and low > 0:
         found += newest_first.filter(pk__lt=low * SEARCH_BUCKET_IDS)[: limit - len(found)]
     return found
+
+
+# Ranked pages that are the same for everyone (anonymous visitors, nothing narrowing them), per
+# process: a popular query is ranked once per SEARCH_RESULTS_CACHE_SECONDS, or again as soon as a
+# newer row of its model exists, so a new pin or board is found at once. Rows are loaded through
+# the visibility rule after, so one deleted or hidden since is not shown.
+_shared_pages = versioned_cache(size=5_000)
+
+
+def ranked_page_ids(
+    model: type[Model],
+    rank: Callable[[], QuerySet],
+    *,
+    offset: int,
+    limit: int,
+    shared: str | None,
+) -> list[int]:
+    """Ids `offset` to `offset + limit` of the ranking of `model` rows that `rank()` makes;
+    `shared` names a search whose result is the same for everyone (its query text), so it may be
+    kept. `rank` is called only when the page is not kept: making the ranking runs queries."""
+    seconds = settings.SEARCH_RESULTS_CACHE_SECONDS
+    if shared is None or not seconds:
+        return list(rank().values_list("pk", flat=True)[offset : offset + limit])
+    newest = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+    key = (model._meta.label, shared, offset, limit, newest, int(time.monotonic() // seconds))
+    ids = _shared_pages.get(key)
+    if ids is None:
+        ids = tuple(rank().values_list("pk", flat=True)[offset : offset + limit])
+        _shared_pages.put(key, ids)
+    return list(ids)

@@ -342,6 +342,9 @@ SEARCH_CONFIG = env_parsed(
     "SEARCH_CONFIG", _search_config, "english", expected="a configuration name such as english"
 )
 SEARCH_RANK_WINDOW = env_int("SEARCH_RANK_WINDOW", 300, minimum=50, maximum=100_000)
+# A search page that is the same for everyone (anonymous, no filter) is kept this many seconds per
+# web process, or until a newer pin or board exists (catalog/search.py); 0 ranks every time.
+SEARCH_RESULTS_CACHE_SECONDS = env_int("SEARCH_RESULTS_CACHE_SECONDS", 30, minimum=0, maximum=3600)
 
 # "More like this" walks an in-memory graph of pins and boards (pins/related.py): new pins are
 # added every REFRESH seconds (0: rebuild before every use, as tests do), and the whole graph is

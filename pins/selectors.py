@@ -19,7 +19,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
@@ -29,8 +28,9 @@ from accounts.models import User
 from boards.models import Board
 from boards.selectors import board_visibility_q, parse_id
 from catalog.api.pagination import MAX_RANKED_OFFSET
-from catalog.search import search_filter, search_ranked
+from catalog.search import ranked_page_ids, search_filter, search_ranked
 from catalog.search_query import parse_query
+from catalog.versioned_cache import versioned_cache
 from media_pipeline.colors import Oklab, hex_to_oklab
 from media_pipeline.imaging import hamming_distance
 from media_pipeline.models import Rendition
@@ -83,12 +83,17 @@ def pins_of_board(board: Board) -> QuerySet[Pin]:
 
 def pin_for_page(*, pin_id: int, viewer: User | AnonymousUser) -> Pin:
     """The pin at /pin/<id>/, or 404 when it does not exist or is not visible."""
-    pin = pin_visible(pin_id=str(pin_id), viewer=viewer)
+    # The page shows who saved it, and the large image with its srcsets: every rendition.
+    renditions = Rendition.objects.order_by("width")
+    pin = (
+        pins_with_card_data(pins_visible_to(viewer))
+        .select_related("owner")
+        .prefetch_related(Prefetch("media__renditions", queryset=renditions))
+        .filter(pk=pin_id)
+        .first()
+    )
     if pin is None:
         raise Http404("No such pin.")
-    # The page shows the large image and its srcsets: every rendition, in one query.
-    renditions = Rendition.objects.order_by("width")
-    prefetch_related_objects([pin], Prefetch("media__renditions", queryset=renditions))
     return pin
 
 
@@ -230,6 +235,13 @@ def _newest_of_board(
     return _unseen(list(rows), seen_media, limit)
 
 
+# Anonymous visitors of a pin all get the same list from the same graph (the walk's seed is the pin
+# and the graph's version), so each process keeps it until the graph changes: a refresh (new pins)
+# or a rebuild (deleted pins, boards turned secret) makes a new key. Pins are still loaded through
+# the visibility rule, so one hidden since is not shown.
+_anonymous_related = versioned_cache(size=20_000)
+
+
 def related_pin_ids(*, pin: Pin, viewer: User | AnonymousUser) -> list[int]:
     """Ids of the pins to show under `pin` to `viewer`, best first, up to RELATED_MAX, one per
     image (its oldest public pin, or for the fills any visible one) and none of the pin's own.
@@ -238,10 +250,17 @@ def related_pin_ids(*, pin: Pin, viewer: User | AnonymousUser) -> list[int]:
     viewer's recent saves), then pictures that look like it, then pins sharing words of its
     title, then the newest of its board. At most five queries, whatever the catalog's size.
     """
+    snapshot = related.current_snapshot()
+    key = None
+    if not viewer.is_authenticated:
+        key = (pin.pk, pin.media_id, pin.board_id, pin.title, snapshot.version, snapshot.built_at)
+        known = _anonymous_related.get(key)
+        if known is not None:
+            return list(known)
     recent = [media_id for media_id in _recent_save_media(viewer) if media_id != pin.media_id]
     media = pin.media
     candidates = related.related_candidates(
-        related.current_snapshot(),
+        snapshot,
         media_id=pin.media_id,
         phash=media.phash,
         color=(media.color_l, media.color_a, media.color_b),
@@ -256,6 +275,8 @@ def related_pin_ids(*, pin: Pin, viewer: User | AnonymousUser) -> list[int]:
         pin, viewer, seen_media=seen_media, limit=RELATED_MAX - len(ids)
     )
     ids += _newest_of_board(pin, viewer, seen_media=seen_media, limit=RELATED_MAX - len(ids))
+    if key is not None:
+        _anonymous_related.put(key, tuple(ids))
     return ids
 
 
@@ -311,8 +332,14 @@ def pins_search(
     pins = pins_visible_to(viewer)
     if among is not None:
         pins = among.filter(board_visibility_q(viewer, via="board__"))
-    ranked = search_ranked(pins, parse_query(query), fields=PIN_SEARCH_FIELDS)
-    page = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+    shared = query if among is None and not viewer.is_authenticated else None
+    page = ranked_page_ids(
+        Pin,
+        lambda: search_ranked(pins, parse_query(query), fields=PIN_SEARCH_FIELDS),
+        offset=offset,
+        limit=limit,
+        shared=shared,
+    )
     if not page:
         return []
     loaded = _loader(grid)(pins_visible_to(viewer).filter(pk__in=page)).in_bulk()
@@ -325,7 +352,7 @@ def saved_from(pin: Pin, viewer: User | AnonymousUser) -> Pin | None:
         return None
     return (
         pins_visible_to(viewer)
-        .select_related("board", "owner")
+        .select_related("board__owner", "owner")
         .filter(pk=pin.parent_pin_id)
         .first()
     )

@@ -399,3 +399,29 @@ def test_a_new_web_process_builds_the_graph_before_anyone_asks(settings, monkeyp
 
     assert related._snapshot is not None
     assert {query.pk, neighbour.pk} <= set(related._snapshot.graph.media_ids.tolist())
+
+
+def test_anonymous_lists_are_kept_until_the_graph_changes_and_still_pass_the_visibility_rule(
+    settings, monkeypatch, django_assert_num_queries
+):
+    query, bicycle, helmet = image(), image(), image()
+    pin = board_of(query, bicycle, helmet)[0]
+    board_of(query, bicycle)
+    saved = board_of(query, helmet)
+    settings.RELATED_GRAPH_REFRESH_SECONDS = 3600
+    monkeypatch.setattr(related, "_snapshot", related.snapshot_build())
+
+    first = related_pin_ids(pin=pin, viewer=ANONYMOUS)
+    with django_assert_num_queries(0):
+        assert related_pin_ids(pin=pin, viewer=ANONYMOUS) == first
+    assert helmet.pk in ranked_media(pin)
+
+    # A board turned secret since: its pins are still on the kept list, but never shown.
+    Board.objects.filter(pk=saved[0].board_id).update(privacy=Board.Privacy.SECRET)
+    Pin.objects.filter(board=pin.board, media=helmet).delete()
+    assert related_pin_ids(pin=pin, viewer=ANONYMOUS) == first
+    assert helmet.pk not in ranked_media(pin)
+
+    # A rebuilt graph is another version: the list is walked again.
+    monkeypatch.setattr(related, "_snapshot", related.snapshot_build())
+    assert related_pin_ids(pin=pin, viewer=ANONYMOUS) != first
