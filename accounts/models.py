@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 # Usernames are the first segment of profile and board URLs, so they may not shadow a route.
 RESERVED_USERNAMES = frozenset(
@@ -54,6 +54,11 @@ class User(AbstractUser):
         constraints = [
             # "Ana" and "ana" would share one profile URL, so they are one username.
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+        indexes = [
+            # Profile and board URLs find their user with `username__iexact`, which PostgreSQL
+            # runs as UPPER(username) = UPPER(?): without this, a scan of every user.
+            models.Index(Upper("username"), name="user_username_upper_idx"),
         ]
 
     def __str__(self) -> str:

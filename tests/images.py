@@ -1,6 +1,7 @@
 """Images made by Pillow in the test, so every case is explicit and nothing is downloaded."""
 
 import io
+import random
 
 from PIL import Image
 
@@ -25,3 +26,18 @@ def jpeg_bytes(width: int = 640, height: int = 480, **kwargs) -> bytes:
 
 def png_bytes(width: int = 640, height: int = 480, **kwargs) -> bytes:
     return image_bytes(width, height, format="PNG", **kwargs)
+
+
+def smooth_noise(
+    size: tuple[int, int], *, cell: int, mode: str = "RGB", seed: int = 0, **save
+) -> bytes:
+    """Random colours, one every `cell` pixels, blended smoothly in between: detail that costs
+    real decoding, resizing and storage at any size, made quickly. `save` picks the format
+    (`format="PNG", compress_level=1`)."""
+    width, height = size
+    cells = (-(-width // cell), -(-height // cell))
+    noise = random.Random(seed).randbytes(cells[0] * cells[1] * len(mode))
+    image = Image.frombytes(mode, cells, noise).resize(size, Image.Resampling.BILINEAR)
+    output = io.BytesIO()
+    image.save(output, **save)
+    return output.getvalue()

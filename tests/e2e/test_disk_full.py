@@ -9,16 +9,13 @@ the worker's retries once space is freed: nothing is restarted, nothing re-uploa
 import ctypes
 import errno
 import hashlib
-import io
 import os
-import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from PIL import Image
 
 from accounts.models import User
 from boards.models import Board
@@ -28,6 +25,7 @@ from pins.models import Pin
 from tests.e2e.client import Client, Upload, parse_page
 from tests.e2e.processes import ManagedProcess
 from tests.factories import PASSWORD, BoardFactory, UserFactory
+from tests.images import smooth_noise
 
 pytestmark = pytest.mark.worker
 
@@ -83,12 +81,7 @@ def _fill(root: Path, *, leave: int) -> Path:
 
 def _noisy_jpeg(seed: int) -> bytes:
     """A JPEG with detail everywhere, so its renditions take real space."""
-    size, cells = (640, 480), (160, 120)
-    noise = random.Random(seed).randbytes(cells[0] * cells[1] * 3)
-    image = Image.frombytes("RGB", cells, noise).resize(size, Image.Resampling.BILINEAR)
-    output = io.BytesIO()
-    image.save(output, format="JPEG", quality=90)
-    return output.getvalue()
+    return smooth_noise((640, 480), cell=4, seed=seed, format="JPEG", quality=90)
 
 
 def _sign_in(http: Client, user: User) -> Client:

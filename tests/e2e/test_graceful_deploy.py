@@ -9,9 +9,7 @@ effect: the test checks that too.
 """
 
 import http.client
-import io
 import json
-import random
 import re
 import signal
 import struct
@@ -25,7 +23,6 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from PIL import Image
 
 from accounts.services import access_token_create
 from boards.models import Board
@@ -33,6 +30,7 @@ from media_pipeline.models import MediaRecord
 from tests.e2e.client import ApiClient, Upload, multipart
 from tests.e2e.processes import ManagedProcess, purge_queue, worker_process
 from tests.factories import BoardFactory, PinFactory, UserFactory, unique_jpeg
+from tests.images import smooth_noise
 
 pytestmark = pytest.mark.worker
 
@@ -346,13 +344,7 @@ DEADLINE_SECONDS = 60.0
 @pytest.fixture(scope="session")
 def big_png() -> bytes:
     """Made once per session (about 1 s); each upload is this picture with other bytes."""
-    width, height = BIG_PNG_SIZE
-    cells = (-(-width // NOISE_CELL), -(-height // NOISE_CELL))
-    noise = random.Random(0).randbytes(cells[0] * cells[1] * 3)
-    image = Image.frombytes("RGB", cells, noise).resize(BIG_PNG_SIZE, Image.Resampling.BILINEAR)
-    output = io.BytesIO()
-    image.save(output, format="PNG", compress_level=1)
-    return output.getvalue()
+    return smooth_noise(BIG_PNG_SIZE, cell=NOISE_CELL, format="PNG", compress_level=1)
 
 
 def _other_bytes(png: bytes, text: str) -> bytes:

@@ -6,9 +6,7 @@ it. Assertions about renditions stay generic: whatever sizes and formats the pip
 (name, format) has one row and one complete file, and no partial file is left behind.
 """
 
-import io
 import os
-import random
 import re
 import signal
 import time
@@ -18,7 +16,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from PIL import Image
 
 from accounts.models import User
 from boards.models import Board
@@ -27,6 +24,7 @@ from pins.models import Pin
 from tests.e2e.client import Client, Upload, parse_page
 from tests.e2e.processes import ManagedProcess, child_pids, run
 from tests.factories import PASSWORD, BoardFactory, UserFactory, unique_jpeg
+from tests.images import smooth_noise
 
 pytestmark = pytest.mark.worker
 
@@ -43,26 +41,16 @@ FINISHED = {MediaRecord.Status.READY, MediaRecord.Status.FAILED}
 @pytest.fixture(scope="session")
 def large_png() -> bytes:
     """A noisy ~45 MP PNG, made once per session (saving it takes about 2 s)."""
-    width, height = LARGE_SIZE
-    cells = (-(-width // NOISE_CELL), -(-height // NOISE_CELL))
-    noise = random.Random(0).randbytes(cells[0] * cells[1] * 3)
-    image = Image.frombytes("RGB", cells, noise).resize(LARGE_SIZE, Image.Resampling.BILINEAR)
-    output = io.BytesIO()
-    image.save(output, format="PNG", compress_level=1)
-    return output.getvalue()
+    return smooth_noise(LARGE_SIZE, cell=NOISE_CELL, format="PNG", compress_level=1)
 
 
 @pytest.fixture(scope="session")
 def poison_png() -> bytes:
     """A noisy, transparent ~45 MP PNG (33 MB): decoding it and encoding its transparent
     renditions takes 2.5 s on an idle core, well past a 1 s limit however fast the machine."""
-    width, height = LARGE_SIZE
-    cells = (-(-width // NOISE_CELL), -(-height // NOISE_CELL))
-    noise = random.Random(1).randbytes(cells[0] * cells[1] * 4)
-    image = Image.frombytes("RGBA", cells, noise).resize(LARGE_SIZE, Image.Resampling.BILINEAR)
-    output = io.BytesIO()
-    image.save(output, format="PNG", compress_level=1)
-    return output.getvalue()
+    return smooth_noise(
+        LARGE_SIZE, cell=NOISE_CELL, mode="RGBA", seed=1, format="PNG", compress_level=1
+    )
 
 
 def _sign_in(http: Client, user: User) -> Client:
