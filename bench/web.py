@@ -402,7 +402,10 @@ def measure_size(
             # A short unmeasured run: caches, connections and the related-pins graph warm up.
             warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
             run_wrk(base, endpoint, paths, prepared["token"], warm)
+            used = server_process.cpu_seconds()
             figures = run_wrk(base, endpoint, paths, prepared["token"], args)
+            # CPU per request moves far less than req/s when the machine's speed varies.
+            figures["cpu_ms"] = (server_process.cpu_seconds() - used) * 1000 / figures["requests"]
             figures["queries"] = checked["queries"]
             figures["errors"] += len(checked["failures"])
             figures["failures"] = checked["failures"][:5]
@@ -413,7 +416,8 @@ def measure_size(
             print(
                 f"  {size_name(pins):>5} {endpoint.label:<30} {figures['rps']:8.0f} req/s"
                 f"  p50 {figures['p50_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms"
-                f"  errors {figures['errors']}  queries {figures['queries']}",
+                f"  errors {figures['errors']}  queries {figures['queries']}"
+                f"  gunicorn CPU {figures['cpu_ms']:.2f} ms/request",
                 flush=True,
             )
     finally:
@@ -431,6 +435,7 @@ def _mean_floor(first: dict[str, Any], last: dict[str, Any]) -> dict[str, Any]:
         "p99_ms": max(first["p99_ms"], last["p99_ms"]),
         "errors": first["errors"] + last["errors"],
         "requests": first["requests"] + last["requests"],
+        "cpu_ms": (first["cpu_ms"] + last["cpu_ms"]) / 2,
         "rps_first_last": [first["rps"], last["rps"]],
     }
 
@@ -497,16 +502,16 @@ def print_report(results: dict[str, dict[str, Any]]) -> None:
     sizes = list(results)
     print()
     header = "| endpoint | " + " | ".join(
-        f"{size} req/s | % floor | p50 ms | p99 ms | err | SQL" for size in sizes
+        f"{size} req/s | % floor | p50 ms | p99 ms | err | SQL | CPU ms" for size in sizes
     )
     print(header + " |")
-    print("| --- " + "| ---: " * (6 * len(sizes)) + "|")
+    print("| --- " + "| ---: " * (7 * len(sizes)) + "|")
     for endpoint in ENDPOINTS:
         cells = []
         for size in sizes:
             figures = results[size]["endpoints"].get(endpoint.key)
             if figures is None:
-                cells += ["-"] * 6
+                cells += ["-"] * 7
                 continue
             floor = results[size]["endpoints"]["floor"]["rps"]
             cells += [
@@ -516,6 +521,7 @@ def print_report(results: dict[str, dict[str, Any]]) -> None:
                 f"{figures['p99_ms']:.1f}",
                 str(figures["errors"]),
                 "-" if figures["queries"] is None else str(figures["queries"]),
+                f"{figures['cpu_ms']:.2f}",
             ]
         print(f"| {endpoint.label} | " + " | ".join(cells) + " |")
     print()
