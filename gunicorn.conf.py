@@ -18,6 +18,8 @@ keepalive = 5
 timeout = 30
 # On SIGTERM, requests in flight get this long to finish before their worker is stopped.
 graceful_timeout = 30
-# Recycling a process now and then bounds what a slow leak, or fragmentation, can grow to.
-max_requests = 20_000
-max_requests_jitter = 2_000
+# Recycling a process now and then bounds what a slow leak, or fragmentation, can grow to. Not
+# often: a new process rebuilds the related-pins graph (3 s of CPU at a million pins) and its
+# caches of rendered cards; at 20,000 a busy server replaced a process every few seconds.
+max_requests = 1_000_000
+max_requests_jitter = 100_000

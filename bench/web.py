@@ -270,7 +270,10 @@ class Server:
                 continue
             fields = stat[stat.rindex(")") + 2 :].split()
             if int(fields[2]) == self.process.pid:  # the process group
-                ticks += int(fields[11]) + int(fields[12])
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+                if int(entry.name) == self.process.pid:
+                    # The master's reaped children: workers that were replaced count too.
+                    ticks += int(fields[13]) + int(fields[14])
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def wait_until_idle(self, timeout: float = 120.0) -> None:
