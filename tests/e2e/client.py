@@ -172,6 +172,12 @@ class Client:
         )
         return self._send(request)
 
+    def sign_in(self, username: str, password: str) -> "Client":
+        """Log in through the login form, as a person would; fails unless it lands home."""
+        login = self.submit_form("/accounts/login/", {"username": username, "password": password})
+        assert (login.status, login.path) == (200, "/"), parse_page(login.text).errors
+        return self
+
 
 class ApiClient:
     """The v5 API as an integration calls it: a bearer token and JSON bodies, no cookies."""

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from accounts.models import User
 from boards.models import Board
 from media_pipeline import imaging
 from media_pipeline.models import MediaRecord
@@ -84,12 +83,6 @@ def _noisy_jpeg(seed: int) -> bytes:
     return smooth_noise((640, 480), cell=4, seed=seed, format="JPEG", quality=90)
 
 
-def _sign_in(http: Client, user: User) -> Client:
-    login = http.submit_form("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert (login.status, login.path) == (200, "/"), parse_page(login.text).errors
-    return http
-
-
 def _upload_pin(http: Client, board: Board, title: str, image: bytes) -> MediaRecord:
     response = http.submit_form(
         "/pin-builder/",
@@ -140,7 +133,7 @@ def test_renditions_that_meet_a_full_disk_wait_for_space_and_are_finished_once_i
     worker = start_worker(env, concurrency=1)
     user = UserFactory()
     board = BoardFactory(owner=user)
-    http = _sign_in(site.client(), user)
+    http = site.client().sign_in(user.username, PASSWORD)
 
     media = [_upload_pin(http, board, f"Noise {n}", image) for n, image in enumerate(images)]
     uploaded = MediaRecord.objects.filter(pk__in=[m.pk for m in media])

@@ -17,7 +17,6 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import User
 from boards.models import Board
 from media_pipeline.models import MediaRecord
 from pins.models import Pin
@@ -51,12 +50,6 @@ def poison_png() -> bytes:
     return smooth_noise(
         LARGE_SIZE, cell=NOISE_CELL, mode="RGBA", seed=1, format="PNG", compress_level=1
     )
-
-
-def _sign_in(http: Client, user: User) -> Client:
-    login = http.submit_form("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert (login.status, login.path) == (200, "/"), parse_page(login.text).errors
-    return http
 
 
 def _upload_pin(http: Client, board: Board, title: str, upload: Upload) -> MediaRecord:
@@ -122,7 +115,7 @@ def test_media_whose_pool_child_is_killed_mid_task_is_redelivered_and_rendered_o
     worker = start_worker(process_env, concurrency=1)
     user = UserFactory()
     board = BoardFactory(owner=user)
-    http = _sign_in(site.client(), user)
+    http = site.client().sign_in(user.username, PASSWORD)
 
     media = _upload_pin(http, board, "Noise", Upload("noise.png", "image/png", large_png))
     _wait_for_status(worker, [media], {MediaRecord.Status.PROCESSING})
@@ -150,7 +143,7 @@ def test_upload_while_the_broker_is_down_answers_at_once_and_is_finished_after_i
     worker = start_worker(env, concurrency=1)
     user = UserFactory()
     board = BoardFactory(owner=user)
-    http = _sign_in(Client(site.base_url, timeout=UPLOAD_BUDGET_SECONDS + 3), user)
+    http = Client(site.base_url, timeout=UPLOAD_BUDGET_SECONDS + 3).sign_in(user.username, PASSWORD)
 
     private_redis.process.kill()
     started = time.monotonic()
@@ -195,7 +188,7 @@ def test_image_that_always_times_out_fails_after_bounded_attempts_while_others_f
     worker = start_worker(env, concurrency=1)
     user = UserFactory()
     board = BoardFactory(owner=user)
-    http = _sign_in(site.client(), user)
+    http = site.client().sign_in(user.username, PASSWORD)
 
     poison = _upload_pin(http, board, "Poison", Upload("poison.png", "image/png", poison_png))
     _wait_for_status(worker, [poison], {MediaRecord.Status.PROCESSING})
