@@ -7,11 +7,19 @@ over the cores. The counts were chosen by measurement on 2 cores (BENCHMARKS.md,
 
 import os
 
+
+def _count(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise SystemExit(f"{name} must be a whole number from 1 to 64, not {raw!r}")
+    return int(raw)
+
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 # WEB_CONCURRENCY is the usual name for a web server's process count.
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = int(os.environ.get("WEB_THREADS", "4"))
+workers = _count("WEB_CONCURRENCY", 3)
+threads = _count("WEB_THREADS", 4)
 # Browsers and API clients reuse connections; a little longer than a typical proxy's idle time
 # would be wasted, shorter makes scripts reconnect between calls.
 keepalive = 5

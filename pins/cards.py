@@ -40,29 +40,23 @@ def card_key(pin: Pin, signed_in: bool) -> tuple:
 def render_cards(pins: Sequence[Pin], *, signed_in: bool) -> SafeString:
     """The cards of `pins`, in order, as one piece of HTML."""
     keys = [card_key(pin, signed_in) for pin in pins]
-    missing = [pin for pin, key in zip(pins, keys, strict=True) if key not in _cards]
+    # Read once: what is found now is used, whatever other threads add or drop meanwhile.
+    html = [_cards.get(key) for key in keys]
+    missing = [index for index, found in enumerate(html) if found is None]
     if missing:
         prefetch_related_objects(
-            missing,
+            [pins[index] for index in missing],
             Prefetch(
                 "media__renditions",
                 queryset=Rendition.objects.filter(name__in=GRID_WIDTHS).order_by("width"),
             ),
         )
         template = get_template("shared/pin_card.html")
-        for pin in missing:
+        for index in missing:
             # The card only asks whether someone is signed in, never who.
-            html = template.render({"pin": pin, "user": _Visitor(signed_in)})
-            _cards.put(card_key(pin, signed_in), html)
-    parts = []
-    for pin, key in zip(pins, keys, strict=True):
-        html = _cards.get(key)
-        if html is None:  # dropped by another thread's insertions in the meantime
-            html = get_template("shared/pin_card.html").render(
-                {"pin": pin, "user": _Visitor(signed_in)}
-            )
-        parts.append(html)
-    return mark_safe("".join(parts))  # noqa: S308 - rendered by our own template, escaped there
+            html[index] = template.render({"pin": pins[index], "user": _Visitor(signed_in)})
+            _cards.put(keys[index], html[index])
+    return mark_safe("".join(html))  # noqa: S308 - rendered by our own template, escaped there
 
 
 class _Visitor:

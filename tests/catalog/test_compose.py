@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import ParseResult, urlparse
 
+import pytest
 import yaml
 from celery.app.utils import find_app
 from django.conf import settings
@@ -344,3 +345,9 @@ def test_dockerignore_keeps_secrets_and_local_state_out_of_the_build():
     patterns = {line.strip().rstrip("/") for line in lines if line.strip()[:1] not in {"", "#"}}
     assert {".env", ".venv", "var", ".git"} <= patterns
     assert "!.env" not in patterns
+
+
+def test_a_malformed_thread_count_stops_gunicorn_with_one_line(monkeypatch):
+    monkeypatch.setenv("WEB_THREADS", "four")
+    with pytest.raises(SystemExit, match="WEB_THREADS must be a whole number from 1 to 64"):
+        runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))

@@ -310,11 +310,15 @@ def start_site(
 def start_worker(
     request: pytest.FixtureRequest, logs_dir: Path
 ) -> Iterator[Callable[..., ManagedProcess]]:
-    """Start Celery workers with settings of the test's choosing, each on an emptied queue."""
+    """Start Celery workers with settings of the test's choosing, each on an emptied queue
+    (`purge=False`: on the queue as it is, to take over another worker's tasks)."""
     started: list[ManagedProcess] = []
 
-    def start(env: Mapping[str, str], *, concurrency: int = 1) -> ManagedProcess:
-        purge_queue(env=env)
+    def start(
+        env: Mapping[str, str], *, concurrency: int = 1, purge: bool = True
+    ) -> ManagedProcess:
+        if purge:
+            purge_queue(env=env)
         log_path = logs_dir / f"celery-worker-{len(started) + 1}.log"
         worker = worker_process(env=env, log_path=log_path, concurrency=concurrency)
         worker.start()

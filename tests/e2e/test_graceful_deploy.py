@@ -16,7 +16,7 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from accounts.services import access_token_create
 from boards.models import Board
 from media_pipeline.models import MediaRecord
 from tests.e2e.client import ApiClient, Upload, multipart
-from tests.e2e.processes import ManagedProcess, purge_queue, worker_process
+from tests.e2e.processes import purge_queue
 from tests.factories import BoardFactory, PinFactory, UserFactory, unique_jpeg
 from tests.images import smooth_noise
 
@@ -356,27 +356,6 @@ def _other_bytes(png: bytes, text: str) -> bytes:
     return png[:-12] + chunk + png[-12:]  # IEND is the last 12 bytes
 
 
-@pytest.fixture
-def start_worker_on_queue(
-    process_env: dict[str, str], logs_dir: Path
-) -> Iterator[Callable[[], ManagedProcess]]:
-    """Start Celery workers that take the queue as it is (`start_worker` empties it first)."""
-    started: list[ManagedProcess] = []
-
-    def start() -> ManagedProcess:
-        log_path = logs_dir / f"celery-worker-on-queue-{len(started) + 1}.log"
-        worker = worker_process(env=process_env, log_path=log_path, concurrency=CONCURRENCY)
-        worker.start()
-        started.append(worker)
-        return worker
-
-    try:
-        yield start
-    finally:
-        for worker in reversed(started):
-            worker.stop()
-
-
 def _statuses(media_ids: list[int]) -> dict[int, str]:
     return dict(MediaRecord.objects.filter(pk__in=media_ids).values_list("pk", "status"))
 
@@ -387,7 +366,7 @@ def _task_ids(log: str, event: str) -> list[str]:
 
 
 def test_celery_worker_stopped_mid_upload_finishes_its_tasks_and_the_next_worker_the_rest(
-    start_site, process_env, start_worker_on_queue, big_png
+    start_site, start_worker, process_env, big_png
 ):
     site = start_site({**process_env, **UNTHROTTLED})
     purge_queue(env=process_env)
@@ -403,7 +382,7 @@ def test_celery_worker_stopped_mid_upload_finishes_its_tasks_and_the_next_worker
     media_ids = [int(response.json()["media_id"]) for response in responses]
     assert set(_statuses(media_ids).values()) == {MediaRecord.Status.QUEUED}
 
-    old = start_worker_on_queue()
+    old = start_worker(process_env, concurrency=CONCURRENCY, purge=False)
     old.wait_until(
         lambda: (
             list(_statuses(media_ids).values()).count(MediaRecord.Status.PROCESSING) == CONCURRENCY
@@ -424,7 +403,7 @@ def test_celery_worker_stopped_mid_upload_finishes_its_tasks_and_the_next_worker
     assert {at_exit[pk] for pk in started} == {"ready"}, at_exit
     assert set(at_exit.values()) == {"ready", "queued"}, at_exit
 
-    new = start_worker_on_queue()
+    new = start_worker(process_env, concurrency=CONCURRENCY, purge=False)
     new.wait_until(
         lambda: set(_statuses(media_ids).values()) <= {"ready", "failed"},
         timeout=DEADLINE_SECONDS,
