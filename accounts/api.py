@@ -7,12 +7,14 @@ from rest_framework.views import APIView
 from accounts.serializers import AccountSerializer
 from boards.selectors import boards_visible_to
 from catalog.api.auth import reader, require_scope
+from catalog.response_cache import kept_for_reader
 
 
 class UserAccountView(APIView):
     @extend_schema(
         operation_id="user_account/get", responses=AccountSerializer, tags=["user_account"]
     )
+    @kept_for_reader
     def get(self, request: Request) -> Response:
         require_scope(request, "user_accounts:read")
         user = request.user

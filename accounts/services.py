@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AccessToken, User
+from catalog.response_cache import current_generation
+from catalog.versioned_cache import versioned_cache
 
 TOKEN_PREFIX = "cat_"  # noqa: S105 - a public marker that tokens start with, not a secret
 ALL_SCOPES = tuple(AccessToken.Scope.values)
@@ -70,23 +72,35 @@ def access_token_create(
     return IssuedToken(token=token, raw=raw)
 
 
+# Live tokens found for a generation of the catalog's rows: revoking a token or deactivating its
+# user is a write, which starts a new generation, so a kept lookup is never out of date.
+_live_tokens = versioned_cache(size=1000)
+
+
 def access_token_authenticate(*, raw: str) -> AccessToken | None:
     """The live token for `raw`, or None when unknown, revoked, expired or its user inactive."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    token = (
-        AccessToken.objects.select_related("user")
-        .filter(token_hash=_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    digest = _digest(raw)
+    generation = current_generation()
+    token = _live_tokens.get((generation, digest)) if generation is not None else None
     if token is None:
-        return None
+        token = (
+            AccessToken.objects.select_related("user")
+            .filter(token_hash=digest, revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        if generation is not None:
+            _live_tokens.put((generation, digest), token)
     now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:
         return None
     # Written at most once a minute per token, so reads stay reads.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
 
 

@@ -12,6 +12,11 @@ p50, p99, errors and SQL queries per request (counted by the server for one requ
 with a header), and checked against the targets: API endpoints at 40% of the floor or more, HTML
 pages at 20% or more, p99 under 100 ms, no errors, and the largest catalog within 20% of the
 smallest. Results go to var/bench/web.json; method and figures are in BENCHMARKS.md.
+
+Served as configured, anonymous pages and API reads are kept whole until the next write
+(catalog/response_cache.py), so after each endpoint's first pass most requests are sent from the
+cache; the SQL column counts the first request's render. `--render` keeps nothing and measures
+rendering every request (written to var/bench/web-render.json).
 """
 
 import argparse
@@ -193,6 +198,7 @@ def _server_environment(database_url: str, args: argparse.Namespace, static_root
         "WEB_CONCURRENCY": str(args.workers),
         "WEB_THREADS": str(args.threads),
         "PYTHONUNBUFFERED": "1",
+        **({"RESPONSE_CACHE_SECONDS": "0"} if args.render else {}),
     }
 
 
@@ -315,15 +321,23 @@ def _headers(endpoint: Endpoint, token: str) -> dict[str, str]:
 
 
 def check_paths(base: str, endpoint: Endpoint, paths: list[str], token: str) -> dict[str, Any]:
-    """Every path answered once (which also warms the server), and the SQL count of the first."""
+    """Every path answered once (which also warms the server), the SQL count of rendering the
+    first, and whether it is then sent from the kept responses (catalog/response_cache.py)."""
+    headers = _headers(endpoint, token)
+    _, rendered = _get(base + paths[0], {**headers, "X-Bench-Queries": "1"})
     failures = []
     for path in paths:
-        status, _ = _get(base + path, _headers(endpoint, token))
+        status, _ = _get(base + path, headers)
         if status != 200:
             failures.append(f"{status} {path}")
-    _, headers = _get(base + paths[0], {**_headers(endpoint, token), "X-Bench-Queries": "1"})
-    queries = headers.get("X-Bench-Queries")
-    return {"failures": failures, "queries": int(queries) if queries else None}
+    _, again = _get(base + paths[0], {**headers, "X-Bench-Queries": "1"})
+    queries = rendered.get("X-Bench-Queries")
+    return {
+        "failures": failures,
+        "queries": int(queries) if queries else None,
+        "kept": again.get("X-Cache") == "hit",
+        "kept_queries": int(again.get("X-Bench-Queries") or 0),
+    }
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -410,6 +424,8 @@ def measure_size(
             # CPU per request moves far less than req/s when the machine's speed varies.
             figures["cpu_ms"] = (server_process.cpu_seconds() - used) * 1000 / figures["requests"]
             figures["queries"] = checked["queries"]
+            figures["kept"] = checked["kept"]
+            figures["kept_queries"] = checked["kept_queries"]
             figures["errors"] += len(checked["failures"])
             figures["failures"] = checked["failures"][:5]
             earlier = results["endpoints"].get(endpoint.key)
@@ -420,6 +436,7 @@ def measure_size(
                 f"  {size_name(pins):>5} {endpoint.label:<30} {figures['rps']:8.0f} req/s"
                 f"  p50 {figures['p50_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms"
                 f"  errors {figures['errors']}  queries {figures['queries']}"
+                f"{' (kept: ' + str(figures['kept_queries']) + ')' if figures['kept'] else ''}"
                 f"  gunicorn CPU {figures['cpu_ms']:.2f} ms/request",
                 flush=True,
             )
@@ -553,6 +570,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="threads per process")
     parser.add_argument("--paths", type=int, default=PATHS_PER_ENDPOINT)
     parser.add_argument("--only", nargs="+", choices=[e.key for e in ENDPOINTS if e.key != "floor"])
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="keep no whole responses (RESPONSE_CACHE_SECONDS=0): every request is rendered",
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -574,24 +596,34 @@ def main() -> None:
     _collectstatic(_server_environment(DEFAULT_SERVER, args, static_root))
     print(
         f"gunicorn gthread {args.workers} processes x {args.threads} threads; wrk "
-        f"{args.connections} connections, {args.duration} s per endpoint after {args.warmup} s"
+        f"{args.connections} connections, {args.duration} s per endpoint after {args.warmup} s; "
+        + ("every response rendered (--render)" if args.render else "whole responses kept")
     )
     results = {}
     for pins in sizes:
         results[size_name(pins)] = measure_size(pins, args.server, args, static_root)
     print_report(results)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    written = RESULTS.with_name("web-render.json") if args.render else RESULTS
+    written.parent.mkdir(parents=True, exist_ok=True)
     settings = {
         key: getattr(args, key)
-        for key in ("duration", "warmup", "connections", "wrk_threads", "workers", "threads")
+        for key in (
+            "duration",
+            "warmup",
+            "connections",
+            "wrk_threads",
+            "workers",
+            "threads",
+            "render",
+        )
     }
-    RESULTS.write_text(
+    written.write_text(
         json.dumps(
             {"machine": machine(version), "settings": settings, "results": results}, indent=2
         )
         + "\n"
     )
-    print(f"\nWritten to {RESULTS.relative_to(REPO)}")
+    print(f"\nWritten to {written.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from catalog.api.errors import Code, bad_request, conflict, not_found
 from catalog.api.helpers import text, validated
 from catalog.api.pagination import paginate, paginate_ranked
 from catalog.api.schema import PUBLIC_READ
+from catalog.response_cache import kept_for_reader
 from media_pipeline.colors import ColorError, parse_hex_color
 from pins.selectors import pins_near_color, pins_visible_to, pins_with_card_data
 from pins.serializers import PinSerializer
@@ -162,6 +163,7 @@ class BoardsView(APIView):
         ],
         responses=paginated(BoardSerializer, "BoardPage"),
     )
+    @kept_for_reader
     def get(self, request: Request) -> Response:
         require_scope(request, "boards:read")
         boards = boards_owned_by(owner=request.user, viewer=reader(request, "boards"))
@@ -199,6 +201,7 @@ class BoardView(APIView):
     @extend_schema(
         operation_id="boards/get", auth=PUBLIC_READ, tags=["boards"], responses=BoardSerializer
     )
+    @kept_for_reader
     def get(self, request: Request, board_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "boards:read")
@@ -243,6 +246,7 @@ class BoardPinsView(APIView):
         parameters=[*PAGE_PARAMETERS, COLOR_PARAMETER],
         responses=paginated(PinSerializer, "BoardPinPage"),
     )
+    @kept_for_reader
     def get(self, request: Request, board_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "pins:read")
@@ -266,6 +270,7 @@ class SectionsView(APIView):
         parameters=PAGE_PARAMETERS,
         responses=paginated(BoardSectionSerializer, "BoardSectionPage"),
     )
+    @kept_for_reader
     def get(self, request: Request, board_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "boards:read")
@@ -332,6 +337,7 @@ class SectionPinsView(APIView):
         parameters=PAGE_PARAMETERS,
         responses=paginated(PinSerializer, "SectionPinPage"),
     )
+    @kept_for_reader
     def get(self, request: Request, board_id: str, section_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "pins:read")
@@ -352,6 +358,7 @@ class BoardSearchView(APIView):
         ],
         responses=paginated(BoardSerializer, "BoardSearchPage"),
     )
+    @kept_for_reader
     def get(self, request: Request) -> Response:
         require_scope(request, "boards:read")
         # Not stripped: a query ending in a word (no trailing space) matches that word's prefix.

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "catalog.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "catalog.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -271,7 +272,7 @@ CELERY_BEAT_SCHEDULE = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "catalog.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -345,6 +346,9 @@ SEARCH_RANK_WINDOW = env_int("SEARCH_RANK_WINDOW", 300, minimum=50, maximum=100_
 # A search page that is the same for everyone (anonymous, no filter) is kept this many seconds per
 # web process, or until a newer pin or board exists (catalog/search.py); 0 ranks every time.
 SEARCH_RESULTS_CACHE_SECONDS = env_int("SEARCH_RESULTS_CACHE_SECONDS", 30, minimum=0, maximum=3600)
+# Anonymous pages and API reads are kept whole in the cache (catalog/response_cache.py) until any
+# write to the catalog, or at most this many seconds; 0 renders every request.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 30, minimum=0, maximum=3600)
 
 # "More like this" walks an in-memory graph of pins and boards (pins/related.py): new pins are
 # added every REFRESH seconds (0: rebuild before every use, as tests do), and the whole graph is

@@ -10,6 +10,7 @@ from boards.selectors import parse_id
 from catalog.api.auth import require_scope
 from catalog.api.errors import Code, bad_request, not_found, too_large
 from catalog.api.helpers import check_upload_rate, refuse_oversized_upload
+from catalog.response_cache import kept_for_reader
 from media_pipeline.models import MediaRecord
 from media_pipeline.serializers import MediaDetailsSerializer, MediaUploadSerializer, media_details
 from media_pipeline.services import media_create
@@ -45,6 +46,7 @@ class MediaView(APIView):
 
 class MediaDetailView(APIView):
     @extend_schema(operation_id="media/get", tags=["media"], responses=MediaDetailsSerializer)
+    @kept_for_reader
     def get(self, request: Request, media_id: str) -> Response:
         require_scope(request, "pins:read")
         key = parse_id(media_id)

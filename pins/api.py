@@ -26,6 +26,7 @@ from catalog.api.errors import Code, bad_request, not_found, too_large
 from catalog.api.helpers import check_upload_rate, text, validated
 from catalog.api.pagination import paginate, paginate_ranked
 from catalog.api.schema import PUBLIC_READ
+from catalog.response_cache import kept_for_reader
 from media_pipeline.models import MediaRecord
 from pins.models import Pin
 from pins.selectors import (
@@ -100,6 +101,7 @@ class PinsView(APIView):
         ],
         responses=paginated(PinSerializer, "PinPage"),
     )
+    @kept_for_reader
     def get(self, request: Request) -> Response:
         require_scope(request, "pins:read")
         pin_filter = request.query_params.get("pin_filter", "")
@@ -166,6 +168,7 @@ class PinView(APIView):
     @extend_schema(
         operation_id="pins/get", auth=PUBLIC_READ, tags=["pins"], responses=PinSerializer
     )
+    @kept_for_reader
     def get(self, request: Request, pin_id: str) -> Response:
         if request.user.is_authenticated:
             require_scope(request, "pins:read")
@@ -238,6 +241,7 @@ class PinRelatedView(APIView):
         parameters=PAGE_PARAMETERS,
         responses=paginated(PinSerializer, "PinRelatedPage"),
     )
+    @kept_for_reader
     def get(self, request: Request, pin_id: str) -> Response:
         """More like this: pins related to this one, best first."""
         if request.user.is_authenticated:
@@ -274,6 +278,7 @@ class PinSearchView(APIView):
         ],
         responses=paginated(PinSerializer, "PinSearchPage"),
     )
+    @kept_for_reader
     def get(self, request: Request) -> Response:
         require_scope(request, "pins:read")
         # Not stripped: a query ending in a word (no trailing space) matches that word's prefix.

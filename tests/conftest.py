@@ -3,6 +3,7 @@ import os
 import pytest
 
 from catalog.celery import app as celery_app
+from catalog.response_cache import generation_bump
 from catalog.versioned_cache import clear_versioned_caches
 from tests.factories import (
     BLUE,
@@ -48,6 +49,13 @@ def cards_rendered_in_this_test():
     """Cards are kept per process by what they show (pins/cards.py); a test starts with none, so
     what it sees was rendered from its own rows and settings."""
     clear_versioned_caches()
+
+
+@pytest.fixture(autouse=True)
+def responses_kept_in_this_test():
+    """Pages and API reads are kept whole until the next write (catalog/response_cache.py); a
+    test starts a new generation, so none kept for an earlier test's rows is sent."""
+    generation_bump()
 
 
 @pytest.fixture(autouse=True)

@@ -1,39 +1,67 @@
+"""API rate limits: requests per token (or session user, or address when anonymous) and scope.
+
+A sliding window over two fixed windows: the requests of the current window, plus the share of
+the previous window's that still falls inside the last period. Counting is one round trip and
+exact with many threads and processes (DRF's own throttle reads and writes back a list of
+timestamps, which is slower as the rate grows and loses counts under concurrency).
+"""
+
+import contextlib
+import math
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
-from accounts.rate_limit import client_address
+from accounts.rate_limit import Rate, client_address
+from catalog.redis_cache import count_and_read
 
 
-class TokenRateThrottle(SimpleRateThrottle):
-    """Per token (or per session user, or per address when anonymous), by the view's scope:
-    `api_read`, `api_write` or `api_upload` (uploads and URL fetches), rates from settings."""
-
-    def __init__(self) -> None:  # the rate depends on the view, so it is read in allow_request
-        pass
+class TokenRateThrottle(BaseThrottle):
+    """By the view's scope: `api_read`, `api_write` or `api_upload` (uploads and URL fetches),
+    rates from `settings.API_THROTTLE_RATES`, read per request so tests can change them."""
 
     def allow_request(self, request: Request, view) -> bool:
-        self.scope = getattr(view, "throttle_scope", None) or (
+        scope = getattr(view, "throttle_scope", None) or (
             "api_read" if request.method in {"GET", "HEAD", "OPTIONS"} else "api_write"
         )
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        rate = Rate.parse(settings.API_THROTTLE_RATES[scope])
+        window, offset = divmod(time.time(), rate.seconds)
+        key = f"throttle:{scope}:{self._identity(request)}"
+        current_key = f"{key}:{int(window)}"
+        current, previous = count_and_read(
+            current_key, f"{key}:{int(window) - 1}", timeout=2 * rate.seconds
+        )
+        previous_left = 1 - offset / rate.seconds
+        if previous * previous_left + current <= rate.count:
+            return True
+        # A refused request is not counted: the limit is on requests served.
+        with contextlib.suppress(ValueError):
+            cache.decr(current_key)
+        self._wait = self._seconds_until_next(rate, offset, current - 1, previous)
+        return False
 
-    def get_rate(self) -> str:
-        # Read per request, not at import, so a setting changed at run time (tests) applies.
-        return settings.API_THROTTLE_RATES[self.scope]
+    def wait(self) -> float:
+        return self._wait
 
-    def get_cache_key(self, request: Request, view) -> str:
+    @staticmethod
+    def _seconds_until_next(rate: Rate, offset: float, current: int, previous: int) -> float:
+        """When one more request fits: later in this window as the previous one's share shrinks,
+        or else in the next window."""
+        to_next_window = rate.seconds - offset
+        if current + 1 > rate.count or previous == 0:
+            return max(1.0, math.ceil(to_next_window))
+        fits_at = rate.seconds * (1 - (rate.count - current - 1) / previous)
+        return max(1.0, math.ceil(min(fits_at - offset, to_next_window)))
+
+    @staticmethod
+    def _identity(request: Request) -> str:
         if request.auth is not None and hasattr(request.auth, "pk"):
-            ident = f"token-{request.auth.pk}"
-        elif request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
-        else:
-            ident = f"addr-{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-    def get_ident(self, request: Request) -> str:
+            return f"token-{request.auth.pk}"
+        if request.user.is_authenticated:
+            return f"user-{request.user.pk}"
         # DRF's own reading trusts a client's X-Forwarded-For unless told how many proxies there
         # are; the logins' reading counts the configured ones (NUM_PROXIES).
-        return client_address(request)
+        return f"addr-{client_address(request)}"

@@ -175,8 +175,10 @@ def test_colour_search_pages_by_position(client, board):
 
 
 def test_a_colour_search_page_costs_the_same_queries_at_any_size(
-    client, board, django_assert_max_num_queries
+    client, board, django_assert_max_num_queries, settings
 ):
+    # What rendering costs: no whole page kept from one request to the next.
+    settings.RESPONSE_CACHE_SECONDS = 0
     painted_pin(board, CRIMSON, title="first")
     client.get("/search/", {"color": RED})
     # Every card rendered afresh each time, so both pages load their renditions.

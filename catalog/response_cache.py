@@ -1,0 +1,265 @@
+"""Whole responses kept for a few seconds, and dropped by any write to the catalog.
+
+Rendering a page or an API list costs milliseconds of Python; sending a kept copy costs one cache
+read. Two kinds of response are kept:
+
+- HTML pages for visitors without a session: the same for every anonymous visitor of a URL
+  (`ResponseCacheMiddleware`). A page that set a cookie, used a CSRF token or is not a 200 is not
+  kept, and a visitor with a session cookie is always served a fresh render.
+- API reads, per reader: the user and what the token lets it read (`kept_for_reader`), looked up
+  after authentication, scopes and rate limits have run, so those still apply to every request.
+
+Every kept response carries the catalog's *generation*, a token in the shared cache that each
+committed INSERT, UPDATE or DELETE replaces (`watch_writes`, installed on every database
+connection, so writes by web requests, workers, commands and the admin all count). A response of
+an older generation is never sent, so a new pin, an edited title or a board turned secret shows
+at once. `RESPONSE_CACHE_SECONDS` bounds what no row records, such as the related-pins graph that
+each web process refreshes on its own. If the cache is unreachable, responses are rendered as if
+nothing were kept.
+"""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from contextvars import ContextVar
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "response-cache:generation"
+KEY_PREFIX = "response-cache:"
+
+# Written while reading, and shown on no kept response: the session saved at sign-in, and a token's
+# last use (stamped at most once a minute by API reads). Token creation and revocation do count:
+# token lookups are kept per generation too (accounts/services.py).
+UNSHOWN_WRITES = ('"django_session"', 'UPDATE "accounts_accesstoken" SET "last_used_at"')
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
+
+
+def _enabled() -> bool:
+    return settings.RESPONSE_CACHE_SECONDS > 0
+
+
+# --- Generation -----------------------------------------------------------------------------------
+
+
+def generation_bump() -> None:
+    """A new generation: every response kept so far is stale."""
+    if not _enabled():
+        return
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:
+        # The next write bumps again, and kept responses expire on their own; a write must not
+        # fail because the cache is down.
+        logger.warning("response cache: could not bump the generation", exc_info=True)
+
+
+# The generation read when the request came in: the token lookup and the kept response of one
+# request share one read (set by the middleware for the request's thread).
+_request_generation: ContextVar[str | None] = ContextVar("response_generation", default=None)
+
+
+def current_generation() -> str | None:
+    """The generation now, or None when nothing is kept (switched off, or the cache is down)."""
+    if not _enabled():
+        return None
+    generation = _request_generation.get()
+    if generation is not None:
+        return generation
+    try:
+        return cache.get(GENERATION_KEY)
+    except Exception:
+        return None
+
+
+def watch_writes(connection: BaseDatabaseWrapper, **_: Any) -> None:
+    """Install the write watcher on a new database connection (the `connection_created` signal)."""
+    if _note_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_note_writes)
+
+
+def _note_writes(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+    result = execute(sql, params, many, context)
+    head = sql.lstrip()[:80]
+    if head[:6].upper() in WRITE_VERBS and not any(unshown in head for unshown in UNSHOWN_WRITES):
+        # Bumped at once, so a page rendered before the commit is never kept under the next
+        # generation for long, and again at the commit, so one rendered from the old rows
+        # between the two is dropped too.
+        generation_bump()
+        connection = context["connection"]
+        if connection.in_atomic_block and not any(
+            callback is generation_bump for _, callback, _ in connection.run_on_commit
+        ):
+            connection.on_commit(generation_bump)
+    return result
+
+
+# --- Kept responses -------------------------------------------------------------------------------
+
+
+def _cache_key(*parts: object) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    return KEY_PREFIX + digest
+
+
+def _fetch(key: str) -> tuple[str | None, HttpResponse | None]:
+    """The current generation, and the response kept under `key` for it, if any."""
+    generation = _request_generation.get()
+    try:
+        if generation is None:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or _new_generation()
+        else:
+            found = {key: cache.get(key)}
+    except Exception:
+        logger.warning("response cache: unreachable", exc_info=True)
+        return None, None
+    kept = found.get(key)
+    if generation is None or kept is None or kept[0] != generation:
+        return generation, None
+    _, status, headers, content = kept
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return generation, response
+
+
+def _new_generation() -> str | None:
+    """A generation for a new (or flushed) cache, so what is rendered now can be kept."""
+    generation = secrets.token_hex(8)
+    if cache.add(GENERATION_KEY, generation, timeout=None):
+        return generation
+    return cache.get(GENERATION_KEY)
+
+
+def _keep(key: str, generation: str, response: HttpResponseBase) -> None:
+    headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
+    try:
+        cache.set(
+            key,
+            (generation, response.status_code, headers, response.content),
+            timeout=settings.RESPONSE_CACHE_SECONDS,
+        )
+    except Exception:
+        logger.warning("response cache: could not keep a response", exc_info=True)
+
+
+def _keepable(response: HttpResponseBase) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+# --- HTML pages for anonymous visitors ------------------------------------------------------------
+
+
+class ResponseCacheMiddleware:
+    """Anonymous page views, kept per URL (with host, scheme and the infinite scroll's header).
+
+    Placed before the session middleware: a kept page is sent without loading a session, a user
+    or a CSRF token. Only the CSRF cookie may come with a request that is served a kept page; any
+    other cookie (a session, flashed messages) means the page may be about this visitor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _enabled():
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return self._api(request)
+        if not self._shared(request):
+            return self.get_response(request)
+        key = _cache_key(
+            "page",
+            request.scheme,
+            request.META.get("HTTP_HOST", ""),
+            request.get_full_path(),
+            request.headers.get("X-Requested-With", ""),
+        )
+        generation, kept = _fetch(key)
+        if kept is not None:
+            return kept
+        response = self.get_response(request)
+        if (
+            generation is not None
+            and _keepable(response)
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            _keep(key, generation, response)
+            response["X-Cache"] = "miss"
+        return response
+
+    def _api(self, request: HttpRequest) -> HttpResponseBase:
+        """API reads are kept per reader, known only once DRF has authenticated it
+        (`kept_for_reader`); the generation is read here once for the whole request."""
+        if request.method != "GET":
+            return self.get_response(request)
+        try:
+            generation = cache.get(GENERATION_KEY) or _new_generation()
+        except Exception:
+            return self.get_response(request)
+        reset = _request_generation.set(generation)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_generation.reset(reset)
+
+    @staticmethod
+    def _shared(request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+            and "HTTP_AUTHORIZATION" not in request.META
+        )
+
+
+# --- API reads, per reader ------------------------------------------------------------------------
+
+
+def kept_for_reader(view_method: Callable) -> Callable:
+    """Keep an API view's GET responses per reader: the user (or nobody) and the token's scopes,
+    which decide what it may see. Runs inside the view, after authentication, permissions and
+    rate limits."""
+
+    @wraps(view_method)
+    def get(view, request, *args, **kwargs):
+        if not _enabled():
+            return view_method(view, request, *args, **kwargs)
+        scopes = getattr(request.auth, "scopes", None)
+        key = _cache_key(
+            "api",
+            request.user.pk,
+            sorted(scopes) if scopes is not None else "session",
+            request.get_full_path(),
+            request.accepted_renderer.media_type,
+        )
+        generation, kept = _fetch(key)
+        if kept is not None:
+            return kept
+        response = view_method(view, request, *args, **kwargs)
+        if generation is not None and response.status_code == 200:
+
+            def keep_rendered(rendered: HttpResponseBase) -> None:
+                if _keepable(rendered):
+                    _keep(key, generation, rendered)
+                    rendered["X-Cache"] = "miss"
+
+            response.add_post_render_callback(keep_rendered)
+        return response
+
+    return get

@@ -1,0 +1,229 @@
+"""Whole responses are kept until the next write (catalog/response_cache.py): a kept response is
+sent without SQL, and nothing a write changed, nor anything about one visitor, reaches another."""
+
+import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import AccessToken
+from accounts.services import access_token_revoke
+from boards.models import Board
+from boards.services import board_update
+from pins.models import Pin
+from pins.services import pin_delete
+from tests.api.matrix_fixtures import (  # noqa: F401 - autouse: rate limits start from zero
+    clear_throttle_counts,
+    token_for,
+)
+from tests.factories import BoardFactory, PinFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def kept_for_a_while(settings):
+    settings.RESPONSE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def pin() -> Pin:
+    return PinFactory(title="Copper kettle")
+
+
+def fetch(client, url: str, **headers):
+    """One GET, and how many SQL statements it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_an_anonymous_page_is_sent_again_without_sql(client, pin):
+    first, first_queries = fetch(client, "/")
+    again, again_queries = fetch(client, "/")
+    assert first["X-Cache"] == "miss"
+    assert first_queries > 0
+    assert again["X-Cache"] == "hit"
+    assert again_queries == 0
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_a_kept_page_still_carries_the_security_headers(client, pin):
+    fetch(client, "/")
+    again, _ = fetch(client, "/")
+    assert again["X-Cache"] == "hit"
+    assert "default-src 'self'" in again["Content-Security-Policy"]
+    assert again["X-Content-Type-Options"] == "nosniff"
+    assert again["X-Frame-Options"] == "DENY"
+
+
+def test_a_new_pin_shows_at_once(client, pin):
+    fetch(client, "/")
+    PinFactory(board=pin.board, title="Enamel teapot")
+    response, _ = fetch(client, "/")
+    assert response["X-Cache"] == "miss"
+    assert b"Enamel teapot" in response.content
+
+
+def test_a_bulk_update_without_signals_still_ends_kept_pages(client, pin):
+    fetch(client, pin.get_absolute_url())
+    Pin.objects.filter(pk=pin.pk).update(title="Brass kettle")
+    response, _ = fetch(client, pin.get_absolute_url())
+    assert b"Brass kettle" in response.content
+
+
+def test_a_board_turned_secret_is_404_at_once(client, pin):
+    url = pin.board.get_absolute_url()
+    assert fetch(client, url)[0].status_code == 200
+    board_update(board=pin.board, user=pin.owner, privacy=Board.Privacy.SECRET)
+    response, _ = fetch(client, url)
+    assert response.status_code == 404
+
+
+def test_a_deleted_pin_is_404_at_once(client, pin):
+    url = pin.get_absolute_url()
+    assert fetch(client, url)[0].status_code == 200
+    pin_delete(pin=pin, user=pin.owner)
+    assert fetch(client, url)[0].status_code == 404
+
+
+def test_a_signed_in_visitor_is_never_sent_a_kept_page(client, pin):
+    fetch(client, "/")
+    client.force_login(pin.owner)
+    response, queries = fetch(client, "/?all=1")
+    assert "X-Cache" not in response
+    assert queries > 0
+    assert b"Log out" in response.content
+
+
+def test_a_signed_in_page_is_not_kept_for_anonymous_visitors(client, pin):
+    client.force_login(pin.owner)
+    fetch(client, pin.get_absolute_url())
+    client.logout()
+    response, _ = fetch(client, pin.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    assert b"Log out" not in response.content
+
+
+def test_a_page_that_sets_a_cookie_is_not_kept(client, db):
+    fetch(client, "/accounts/login/")
+    client.cookies.clear()
+    response, _ = fetch(client, "/accounts/login/")
+    assert "X-Cache" not in response
+    assert "csrftoken" in response.cookies
+
+
+def test_the_infinite_scroll_cards_are_kept_apart_from_the_page(client, pin):
+    page, _ = fetch(client, "/")
+    cards, _ = fetch(client, "/", **{"X-Requested-With": "fetch"})
+    assert cards["X-Cache"] == "miss"
+    assert b"<html" not in cards.content
+    assert b"<html" in page.content
+
+
+def test_a_visitor_with_flashed_messages_gets_a_fresh_page(client, pin):
+    fetch(client, "/")
+    client.cookies["messages"] = "anything"
+    response, queries = fetch(client, "/")
+    assert "X-Cache" not in response
+    assert queries > 0
+
+
+def test_nothing_is_kept_when_switched_off(client, pin, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0
+    fetch(client, "/")
+    response, queries = fetch(client, "/")
+    assert "X-Cache" not in response
+    assert queries > 0
+
+
+def test_pages_are_rendered_when_the_cache_is_unreachable(client, pin):
+    # Nothing listens on port 9 (discard) of 127.0.0.1: refused at once.
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        first, _ = fetch(client, "/")
+        second, _ = fetch(client, "/")
+    assert first.status_code == second.status_code == 200
+    assert b"Copper kettle" in second.content
+    assert "X-Cache" not in second
+
+
+# --- API reads ------------------------------------------------------------------------------------
+
+
+def test_an_api_read_is_sent_again_without_sql(client, pin):
+    token = token_for(pin.owner)
+    url = f"/api/v5/boards/{pin.board_id}/pins"
+    first, _ = fetch(client, url, **bearer(token))
+    again, queries = fetch(client, url, **bearer(token))
+    assert first["X-Cache"] == "miss"
+    assert again["X-Cache"] == "hit"
+    assert again.json() == first.json()
+    # The token's lookup is kept for the generation too.
+    assert queries == 0
+
+
+def test_a_revoked_token_is_refused_even_for_a_kept_read(client, pin):
+    token = token_for(pin.owner)
+    url = f"/api/v5/pins/{pin.pk}"
+    fetch(client, url, **bearer(token))
+    access_token_revoke(token=AccessToken.objects.get(prefix=token[:12]), user=pin.owner)
+    response, _ = fetch(client, url, **bearer(token))
+    assert response.status_code == 401
+
+
+def test_kept_reads_are_still_rate_limited(client, pin, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "api_read": "2/minute"}
+    token = token_for(pin.owner)
+    url = f"/api/v5/pins/{pin.pk}"
+    statuses = [fetch(client, url, **bearer(token))[0].status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_readers_of_secret_boards_do_not_share_kept_reads(client):
+    owner = UserFactory()
+    secret = PinFactory(board=BoardFactory(owner=owner, privacy=Board.Privacy.SECRET))
+    url = f"/api/v5/pins/{secret.pk}"
+    with_secret = token_for(owner, scopes=["pins:read", "pins:read_secret"])
+    without_secret = token_for(owner, scopes=["pins:read"])
+    assert fetch(client, url, **bearer(with_secret))[0].status_code == 200
+    assert fetch(client, url, **bearer(without_secret))[0].status_code == 404
+    other = token_for(UserFactory(), scopes=["pins:read", "pins:read_secret"])
+    assert fetch(client, url, **bearer(other))[0].status_code == 404
+
+
+def test_an_api_read_shows_an_edit_at_once(client, pin):
+    token = token_for(pin.owner)
+    url = f"/api/v5/pins/{pin.pk}"
+    fetch(client, url, **bearer(token))
+    patched = client.patch(
+        url, {"title": "Tin kettle"}, content_type="application/json", headers=bearer(token)
+    )
+    assert patched.status_code == 200
+    response, _ = fetch(client, url, **bearer(token))
+    assert response.json()["title"] == "Tin kettle"
+
+
+# --- The write watcher ----------------------------------------------------------------------------
+
+
+def test_a_transaction_bumps_once_more_when_it_commits(pin):
+    with transaction.atomic():
+        Pin.objects.filter(pk=pin.pk).update(title="One")
+        Pin.objects.filter(pk=pin.pk).update(title="Two")
+        bumps = [
+            callback
+            for _, callback, _ in connection.run_on_commit
+            if callback.__name__ == "generation_bump"
+        ]
+    assert len(bumps) == 1
