@@ -16,6 +16,7 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._scripts = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -24,6 +25,15 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    def counting_script(self, key: str):
+        """`_COUNT_AND_READ` on the client for `key`; redis-py runs it by its hash, sending the
+        source again only if the server has forgotten it (after a restart)."""
+        client = self.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_COUNT_AND_READ)
+        return script
+
 
 class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
@@ -31,19 +41,25 @@ class ReusedClientRedisCache(RedisCache):
         self._class = ReusedClientRedisCacheClient
 
 
+# One command: add one to KEYS[1], start its expiry when it is new, and read KEYS[2].
+_COUNT_AND_READ = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, tonumber(redis.call('GET', KEYS[2]) or '0')}
+"""
+
+
 def count_and_read(counted: str, read: str, *, timeout: int) -> tuple[int, int]:
-    """Add one to the counter `counted` (kept `timeout` seconds after its last count) and read the
-    counter `read`: in one round trip when the cache is Redis, whatever the concurrency."""
+    """Add one to the counter `counted` (kept `timeout` seconds from its first count) and read the
+    counter `read`: one command when the cache is Redis, atomic whatever the concurrency."""
     backend = caches["default"]
     if isinstance(backend, ReusedClientRedisCache):
         counted_key = backend.make_and_validate_key(counted)
-        read_key = backend.make_and_validate_key(read)
-        pipeline = backend._cache.get_client(counted_key, write=True).pipeline(transaction=False)
-        pipeline.incr(counted_key)
-        pipeline.expire(counted_key, timeout)
-        pipeline.get(read_key)
-        count, _, other = pipeline.execute()
-        return count, int(other or 0)
+        script = backend._cache.counting_script(counted_key)
+        count, other = script(
+            keys=[counted_key, backend.make_and_validate_key(read)], args=[timeout]
+        )
+        return int(count), int(other)
     # Process memory (no REDIS_URL): one process, and each call is quick.
     backend.add(counted, 0, timeout=timeout)
     try:

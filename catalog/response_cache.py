@@ -23,7 +23,9 @@ import logging
 import secrets
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import wraps
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -62,18 +64,28 @@ def generation_bump() -> None:
         logger.warning("response cache: could not bump the generation", exc_info=True)
 
 
-# The generation read when the request came in: the token lookup and the kept response of one
-# request share one read (set by the middleware for the request's thread).
-_request_generation: ContextVar[str | None] = ContextVar("response_generation", default=None)
+@dataclass(frozen=True)
+class _Lookup:
+    """What the cache held when a request came in: the generation, and for a bearer token's API
+    read, the response kept under `key` for that token and URL, if any."""
+
+    generation: str
+    key: str | None = None
+    kept: HttpResponse | None = None
+
+
+# Set by the middleware for an API read's thread: the token lookup and the kept response of one
+# request share one round trip to the cache.
+_request_lookup: ContextVar[_Lookup | None] = ContextVar("response_cache_lookup", default=None)
 
 
 def current_generation() -> str | None:
     """The generation now, or None when nothing is kept (switched off, or the cache is down)."""
     if not _enabled():
         return None
-    generation = _request_generation.get()
-    if generation is not None:
-        return generation
+    lookup = _request_lookup.get()
+    if lookup is not None:
+        return lookup.generation
     try:
         return cache.get(GENERATION_KEY)
     except Exception:
@@ -110,27 +122,25 @@ def _cache_key(*parts: object) -> str:
     return KEY_PREFIX + digest
 
 
-def _fetch(key: str) -> tuple[str | None, HttpResponse | None]:
-    """The current generation, and the response kept under `key` for it, if any."""
-    generation = _request_generation.get()
+def _fetch(key: str | None) -> _Lookup | None:
+    """The current generation and the response kept under `key` for it; None if unreachable."""
     try:
-        if generation is None:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or _new_generation()
-        else:
-            found = {key: cache.get(key)}
+        found = cache.get_many([GENERATION_KEY] if key is None else [GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or _new_generation()
     except Exception:
         logger.warning("response cache: unreachable", exc_info=True)
-        return None, None
+        return None
+    if generation is None:
+        return None
     kept = found.get(key)
-    if generation is None or kept is None or kept[0] != generation:
-        return generation, None
+    if kept is None or kept[0] != generation:
+        return _Lookup(generation, key)
     _, status, headers, content = kept
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     response["X-Cache"] = "hit"
-    return generation, response
+    return _Lookup(generation, key, response)
 
 
 def _new_generation() -> str | None:
@@ -191,33 +201,45 @@ class ResponseCacheMiddleware:
             request.get_full_path(),
             request.headers.get("X-Requested-With", ""),
         )
-        generation, kept = _fetch(key)
-        if kept is not None:
-            return kept
+        lookup = _fetch(key)
+        if lookup is not None and lookup.kept is not None:
+            return lookup.kept
         response = self.get_response(request)
         if (
-            generation is not None
+            lookup is not None
             and _keepable(response)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
-            _keep(key, generation, response)
+            _keep(key, lookup.generation, response)
             response["X-Cache"] = "miss"
         return response
 
     def _api(self, request: HttpRequest) -> HttpResponseBase:
-        """API reads are kept per reader, known only once DRF has authenticated it
-        (`kept_for_reader`); the generation is read here once for the whole request."""
+        """An API read's reader is known once DRF has authenticated it (`kept_for_reader`). With
+        a bearer token, which names one user and its scopes, the response kept for that token
+        and URL is fetched here with the generation; otherwise just the generation."""
         if request.method != "GET":
             return self.get_response(request)
-        try:
-            generation = cache.get(GENERATION_KEY) or _new_generation()
-        except Exception:
+        authorization = request.META.get("HTTP_AUTHORIZATION", "")
+        bearer_key = None
+        if authorization[:7].lower() == "bearer ":
+            bearer_key = _cache_key(
+                "api-token",
+                hashlib.sha256(authorization.encode()).hexdigest(),
+                request.get_full_path(),
+                request.META.get("HTTP_ACCEPT", ""),
+            )
+        lookup = _fetch(bearer_key)
+        if lookup is None:
             return self.get_response(request)
-        reset = _request_generation.set(generation)
+        reset = _request_lookup.set(lookup)
+        if lookup.kept is not None and _live_within_rate(request, authorization[7:].strip()):
+            _request_lookup.reset(reset)
+            return lookup.kept
         try:
             return self.get_response(request)
         finally:
-            _request_generation.reset(reset)
+            _request_lookup.reset(reset)
 
     @staticmethod
     def _shared(request: HttpRequest) -> bool:
@@ -231,32 +253,51 @@ class ResponseCacheMiddleware:
 # --- API reads, per reader ------------------------------------------------------------------------
 
 
+def _live_within_rate(request: HttpRequest, raw_token: str) -> bool:
+    """What DRF checks before an API read, for a token whose response for this URL is kept: the
+    token is live (its lookup is kept for the generation, so this costs no SQL) and the read is
+    within its rate. The view's own checks depend only on the token and the URL, and passed when
+    the response was kept. Anything else goes through DRF, which answers 401 or 429."""
+    from accounts.services import access_token_authenticate
+    from catalog.api.throttling import TokenRateThrottle
+
+    token = access_token_authenticate(raw=raw_token)
+    if token is None:
+        return False
+    reader = SimpleNamespace(method=request.method, auth=token, user=token.user, META=request.META)
+    return TokenRateThrottle().allow_request(reader, view=None)
+
+
 def kept_for_reader(view_method: Callable) -> Callable:
-    """Keep an API view's GET responses per reader: the user (or nobody) and the token's scopes,
-    which decide what it may see. Runs inside the view, after authentication, permissions and
-    rate limits."""
+    """Keep an API view's GET responses per reader: a bearer token (one user, fixed scopes), or
+    the signed-in user of a session, or nobody. Runs inside the view, after authentication,
+    permissions and rate limits; a scope check in the view passed for a kept response's reader,
+    as the same reader always has the same scopes."""
 
     @wraps(view_method)
     def get(view, request, *args, **kwargs):
-        if not _enabled():
+        lookup = _request_lookup.get()
+        if not _enabled() or lookup is None:
             return view_method(view, request, *args, **kwargs)
-        scopes = getattr(request.auth, "scopes", None)
-        key = _cache_key(
-            "api",
-            request.user.pk,
-            sorted(scopes) if scopes is not None else "session",
-            request.get_full_path(),
-            request.accepted_renderer.media_type,
-        )
-        generation, kept = _fetch(key)
-        if kept is not None:
-            return kept
+        if request.auth is None or lookup.key is None:
+            lookup = _fetch(
+                _cache_key(
+                    "api",
+                    request.user.pk,
+                    request.get_full_path(),
+                    request.accepted_renderer.media_type,
+                )
+            )
+            if lookup is None:
+                return view_method(view, request, *args, **kwargs)
+        if lookup.kept is not None:
+            return lookup.kept
         response = view_method(view, request, *args, **kwargs)
-        if generation is not None and response.status_code == 200:
+        if response.status_code == 200:
 
             def keep_rendered(rendered: HttpResponseBase) -> None:
                 if _keepable(rendered):
-                    _keep(key, generation, rendered)
+                    _keep(lookup.key, lookup.generation, rendered)
                     rendered["X-Cache"] = "miss"
 
             response.add_post_render_callback(keep_rendered)

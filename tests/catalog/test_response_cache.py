@@ -1,10 +1,13 @@
 """Whole responses are kept until the next write (catalog/response_cache.py): a kept response is
 sent without SQL, and nothing a write changed, nor anything about one visitor, reaches another."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import AccessToken
 from accounts.services import access_token_revoke
@@ -178,6 +181,18 @@ def test_a_revoked_token_is_refused_even_for_a_kept_read(client, pin):
     url = f"/api/v5/pins/{pin.pk}"
     fetch(client, url, **bearer(token))
     access_token_revoke(token=AccessToken.objects.get(prefix=token[:12]), user=pin.owner)
+    response, _ = fetch(client, url, **bearer(token))
+    assert response.status_code == 401
+
+
+def test_an_expired_token_is_refused_even_for_a_kept_read(client, pin, monkeypatch):
+    expires_at = timezone.now() + timedelta(hours=1)
+    token = token_for(pin.owner, expires_at=expires_at)
+    url = f"/api/v5/pins/{pin.pk}"
+    assert fetch(client, url, **bearer(token))[0]["X-Cache"] == "miss"
+    assert fetch(client, url, **bearer(token))[0]["X-Cache"] == "hit"
+    # Expiry is a moment, not a write: nothing starts a new generation.
+    monkeypatch.setattr(timezone, "now", lambda: expires_at + timedelta(seconds=1))
     response, _ = fetch(client, url, **bearer(token))
     assert response.status_code == 401
 
