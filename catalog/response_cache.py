@@ -52,6 +52,24 @@ def _enabled() -> bool:
 # --- Generation -----------------------------------------------------------------------------------
 
 
+_cache_down = False
+
+
+def _cache_failed(what: str) -> None:
+    """Log the first failure of a streak: while the cache is down, every request would."""
+    global _cache_down
+    if not _cache_down:
+        logger.warning(
+            "response cache: %s; rendering everything until it answers", what, exc_info=True
+        )
+    _cache_down = True
+
+
+def _cache_answered() -> None:
+    global _cache_down
+    _cache_down = False
+
+
 def generation_bump() -> None:
     """A new generation: every response kept so far is stale."""
     if not _enabled():
@@ -59,9 +77,11 @@ def generation_bump() -> None:
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:
-        # The next write bumps again, and kept responses expire on their own; a write must not
-        # fail because the cache is down.
-        logger.warning("response cache: could not bump the generation", exc_info=True)
+        # A write must not fail because the cache is down; kept responses expire on their own,
+        # and a cache that comes back empty (Redis keeps nothing on disk here) holds none.
+        _cache_failed("could not start a new generation")
+    else:
+        _cache_answered()
 
 
 @dataclass(frozen=True)
@@ -128,8 +148,9 @@ def _fetch(key: str | None) -> _Lookup | None:
         found = cache.get_many([GENERATION_KEY] if key is None else [GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY) or _new_generation()
     except Exception:
-        logger.warning("response cache: unreachable", exc_info=True)
+        _cache_failed("unreachable")
         return None
+    _cache_answered()
     if generation is None:
         return None
     kept = found.get(key)
@@ -160,7 +181,7 @@ def _keep(key: str, generation: str, response: HttpResponseBase) -> None:
             timeout=settings.RESPONSE_CACHE_SECONDS,
         )
     except Exception:
-        logger.warning("response cache: could not keep a response", exc_info=True)
+        _cache_failed("could not keep a response")
 
 
 def _keepable(response: HttpResponseBase) -> bool:
