@@ -108,3 +108,11 @@ def test_targets_are_shares_of_the_floor_and_the_largest_catalog_is_held_to_the_
     assert not verdicts["1m API pins/get: no errors"]
     assert verdicts["API pins/get: 1m within 20% of 10k"]  # 40% of its floor vs 45%: 89%
     assert not verdicts["HTML home, first page: 1m within 20% of 10k"]  # 19.8% vs 25%: 79%
+
+
+def test_an_endpoint_is_judged_against_the_floor_measured_just_before_it():
+    # The size's floor (first and last) was 1000; just before the home page the machine was busy.
+    home = {**_figures(150), "floor_rps": 600}
+    results = {"10k": {"endpoints": {"floor": _figures(1000), "home": home}}}
+    verdicts = {label: figure for label, _, figure in web.verdicts(results)}
+    assert verdicts["10k HTML home, first page: >= 20% of the floor"] == "25%"
