@@ -7,9 +7,10 @@ connections. Each endpoint cycles through many pins, boards or queries (bench/wr
 no cache is asked the same thing over and over.
 
 In the same server it measures a floor: a minimal Django view returning a fixed 2 KB JSON document
-(bench/web_urls.py). Every endpoint is reported as a fraction of the floor's requests/s, with its
-p50, p99, errors and SQL queries per request (counted by the server for one request, when asked
-with a header), and checked against the targets: API endpoints at 40% of the floor or more, HTML
+(bench/web_urls.py). Each endpoint runs in a few slices, each right after a slice of the floor,
+and is reported by its median slice as a fraction of the floor beside it (`measure_rounds`),
+with its p50, p99, errors and SQL queries per request (counted by the server for one request,
+when asked with a header), and checked against the targets: API endpoints at 40% of the floor or more, HTML
 pages at 20% or more, p99 under 100 ms, no errors, and the largest catalog within 20% of the
 smallest. Results go to var/bench/web.json; method and figures are in BENCHMARKS.md.
 
@@ -425,20 +426,17 @@ def measure_size(
             # A short unmeasured run: caches, connections and the related-pins graph warm up.
             warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
             run_wrk(base, endpoint, paths, prepared["token"], warm)
-            floor_rps = None
-            if endpoint.kind != "floor":
-                # The floor again, just before: the share is taken against it, so a machine that
-                # slows down for a while (a shared VM) slows both sides of the ratio.
-                adjacent = argparse.Namespace(**{**vars(args), "duration": args.floor_seconds})
-                floor_rps = run_wrk(
-                    base, ENDPOINTS[0], prepared["paths"]["floor"], prepared["token"], adjacent
-                )["rps"]
-            used = server_process.cpu_seconds()
-            figures = run_wrk(base, endpoint, paths, prepared["token"], args)
-            if floor_rps is not None:
-                figures["floor_rps"] = floor_rps
-            # CPU per request moves far less than req/s when the machine's speed varies.
-            figures["cpu_ms"] = (server_process.cpu_seconds() - used) * 1000 / figures["requests"]
+            if endpoint.kind == "floor":
+                whole = argparse.Namespace(
+                    **{**vars(args), "duration": args.duration * args.rounds}
+                )
+                used = server_process.cpu_seconds()
+                figures = run_wrk(base, endpoint, paths, prepared["token"], whole)
+                figures["cpu_ms"] = (
+                    (server_process.cpu_seconds() - used) * 1000 / figures["requests"]
+                )
+            else:
+                figures = measure_rounds(server_process, base, endpoint, prepared, args)
             figures["queries"] = checked["queries"]
             figures["kept"] = checked["kept"]
             figures["kept_queries"] = checked["kept_queries"]
@@ -454,12 +452,50 @@ def measure_size(
                 f"  errors {figures['errors']}  queries {figures['queries']}"
                 f"{' (kept: ' + str(figures['kept_queries']) + ')' if figures['kept'] else ''}"
                 f"  gunicorn CPU {figures['cpu_ms']:.2f} ms/request"
-                + (f"  (floor just before: {floor_rps:.0f} req/s)" if floor_rps else ""),
+                + (
+                    f"  (floor beside it: {figures['floor_rps']:.0f} req/s)"
+                    if "floor_rps" in figures
+                    else ""
+                ),
                 flush=True,
             )
     finally:
         server_process.stop()
     return results
+
+
+def measure_rounds(
+    server_process: "Server",
+    base: str,
+    endpoint: Endpoint,
+    prepared: dict[str, Any],
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """The endpoint measured in `args.rounds` slices of `args.duration` seconds, each right after
+    a slice of the floor. The figures are those of the slice with the median share of its floor:
+    on a shared VM the machine slows down by half or more for tens of seconds at a time (the
+    floor too), and one such stretch then moves neither side of the verdicts. Errors count over
+    every slice, and the CPU per request over every slice of the endpoint."""
+    floor_slice = argparse.Namespace(**{**vars(args), "duration": args.floor_seconds})
+    slices, cpu_seconds = [], 0.0
+    for _ in range(args.rounds):
+        floor = run_wrk(
+            base, ENDPOINTS[0], prepared["paths"]["floor"], prepared["token"], floor_slice
+        )
+        used = server_process.cpu_seconds()
+        measured = run_wrk(base, endpoint, prepared["paths"][endpoint.key], prepared["token"], args)
+        cpu_seconds += server_process.cpu_seconds() - used
+        slices.append({**measured, "floor_rps": floor["rps"]})
+    slices.sort(key=lambda figures: figures["rps"] / figures["floor_rps"])
+    median = slices[len(slices) // 2]
+    requests = sum(figures["requests"] for figures in slices)
+    return {
+        **median,
+        "errors": sum(figures["errors"] for figures in slices),
+        "requests": requests,
+        "cpu_ms": cpu_seconds * 1000 / requests,
+        "shares": [round(figures["rps"] / figures["floor_rps"], 3) for figures in slices],
+    }
 
 
 def _mean_floor(first: dict[str, Any], last: dict[str, Any]) -> dict[str, Any]:
@@ -583,10 +619,13 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=parse_size, default=None)
     parser.add_argument("--server", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER))
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
-    parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
+    parser.add_argument(
+        "--duration", type=int, default=5, help="seconds per slice of an endpoint (and the floor)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="slices per endpoint")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured seconds first")
     parser.add_argument(
-        "--floor-seconds", type=int, default=5, help="the floor measured before each endpoint"
+        "--floor-seconds", type=int, default=5, help="the floor's slice before each endpoint slice"
     )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
@@ -620,7 +659,8 @@ def main() -> None:
     _collectstatic(_server_environment(DEFAULT_SERVER, args, static_root))
     print(
         f"gunicorn gthread {args.workers} processes x {args.threads} threads; wrk "
-        f"{args.connections} connections, {args.duration} s per endpoint after {args.warmup} s; "
+        f"{args.connections} connections; per endpoint {args.rounds} slices of {args.duration} s,"
+        f" each after {args.floor_seconds} s of the floor, after {args.warmup} s unmeasured; "
         + ("every response rendered (--render)" if args.render else "whole responses kept")
     )
     results = {}
@@ -633,7 +673,9 @@ def main() -> None:
         key: getattr(args, key)
         for key in (
             "duration",
+            "rounds",
             "warmup",
+            "floor_seconds",
             "connections",
             "wrk_threads",
             "workers",

@@ -5,6 +5,7 @@ import argparse
 import http.server
 import shutil
 import threading
+from types import SimpleNamespace
 
 import pytest
 
@@ -116,3 +117,29 @@ def test_an_endpoint_is_judged_against_the_floor_measured_just_before_it():
     results = {"10k": {"endpoints": {"floor": _figures(1000), "home": home}}}
     verdicts = {label: figure for label, _, figure in web.verdicts(results)}
     assert verdicts["10k HTML home, first page: >= 20% of the floor"] == "25%"
+
+
+def test_an_endpoint_reports_its_median_slice_against_the_floor_beside_it(monkeypatch):
+    # Floor and endpoint slices alternate; in the second round the machine was slow for both.
+    answers = iter(
+        [
+            {"rps": 2000.0, "requests": 2000, "errors": 0, "p99_ms": 40.0},
+            {"rps": 1000.0, "requests": 1000, "errors": 0, "p99_ms": 50.0},
+            {"rps": 800.0, "requests": 800, "errors": 0, "p99_ms": 90.0},
+            {"rps": 500.0, "requests": 500, "errors": 1, "p99_ms": 150.0},
+            {"rps": 2000.0, "requests": 2000, "errors": 0, "p99_ms": 40.0},
+            {"rps": 1300.0, "requests": 1300, "errors": 0, "p99_ms": 60.0},
+        ]
+    )
+    monkeypatch.setattr(web, "run_wrk", lambda *args: dict(next(answers)))
+    cpu = iter([0.0, 1.0, 1.0, 1.6, 1.6, 2.8])
+    server = SimpleNamespace(cpu_seconds=lambda: next(cpu))
+    args = SimpleNamespace(rounds=3, duration=5, floor_seconds=5)
+    prepared = {"token": "t", "paths": {"floor": ["/bench/floor"], "home": ["/"]}}
+
+    figures = web.measure_rounds(server, "http://x", web.ENDPOINTS[1], prepared, args)
+
+    assert figures["shares"] == [0.5, 0.625, 0.65]
+    assert (figures["rps"], figures["floor_rps"], figures["p99_ms"]) == (500.0, 800.0, 150.0)
+    assert figures["errors"] == 1
+    assert figures["cpu_ms"] == pytest.approx(2.8 * 1000 / 2800)

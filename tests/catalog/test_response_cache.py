@@ -1,6 +1,7 @@
 """Whole responses are kept until the next write (catalog/response_cache.py): a kept response is
 sent without SQL, and nothing a write changed, nor anything about one visitor, reaches another."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -242,3 +243,24 @@ def test_a_transaction_bumps_once_more_when_it_commits(pin):
             if callback.__name__ == "generation_bump"
         ]
     assert len(bumps) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_committed_by_another_connection_ends_kept_pages(client):
+    """As a worker's would: its own connection, its own committed transaction."""
+    pin = PinFactory(title="Copper kettle")
+    fetch(client, pin.get_absolute_url())
+
+    def worker_write() -> None:
+        try:
+            with transaction.atomic():
+                Pin.objects.filter(pk=pin.pk).update(title="Pewter kettle")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker_write)
+    thread.start()
+    thread.join()
+    response, _ = fetch(client, pin.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    assert b"Pewter kettle" in response.content
