@@ -10,9 +10,9 @@ In the same server it measures a floor: a minimal Django view returning a fixed 
 (bench/web_urls.py). Each endpoint runs in a few slices, each right after a slice of the floor,
 and is reported by its median slice as a fraction of the floor beside it (`measure_rounds`),
 with its p50, p99, errors and SQL queries per request (counted by the server for one request,
-when asked with a header), and checked against the targets: API endpoints at 40% of the floor or more, HTML
-pages at 20% or more, p99 under 100 ms, no errors, and the largest catalog within 20% of the
-smallest. Results go to var/bench/web.json; method and figures are in BENCHMARKS.md.
+when asked with a header), and checked against the targets: API endpoints at 40% of the floor
+or more, HTML pages at 20% or more, p99 under 100 ms, no errors, and the largest catalog within
+20% of the smallest. Results go to var/bench/web.json; method and figures are in BENCHMARKS.md.
 
 Served as configured, anonymous pages and API reads are kept whole until the next write
 (catalog/response_cache.py), so after each endpoint's first pass most requests are sent from the
