@@ -1,8 +1,11 @@
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 
+# Never kept (catalog/response_cache.py) nor by a proxy: it must say how the database is now.
+@never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers and compose healthchecks: the database answers a query."""

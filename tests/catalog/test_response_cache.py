@@ -264,3 +264,12 @@ def test_a_write_committed_by_another_connection_ends_kept_pages(client):
     response, _ = fetch(client, pin.get_absolute_url())
     assert response["X-Cache"] == "miss"
     assert b"Pewter kettle" in response.content
+
+
+def test_the_health_check_is_never_kept(client, db):
+    first, _ = fetch(client, "/healthz")
+    again, queries = fetch(client, "/healthz")
+    assert first.status_code == again.status_code == 200
+    assert "X-Cache" not in again
+    assert queries == 1
+    assert "no-store" in again["Cache-Control"]
