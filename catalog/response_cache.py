@@ -6,8 +6,10 @@ read. Two kinds of response are kept:
 - HTML pages for visitors without a session: the same for every anonymous visitor of a URL
   (`ResponseCacheMiddleware`). A page that set a cookie, used a CSRF token or is not a 200 is not
   kept, and a visitor with a session cookie is always served a fresh render.
-- API reads, per reader: the user and what the token lets it read (`kept_for_reader`), looked up
-  after authentication, scopes and rate limits have run, so those still apply to every request.
+- API reads, per reader (`kept_for_reader`): per bearer token (one user, fixed scopes), or per
+  signed-in user or nobody. A token's kept read is fetched with the generation and sent once the
+  token is found live and within its rate (`_live_within_rate`); anything else goes through DRF,
+  whose authentication, permissions and rate limits run before a kept read is looked up.
 
 Every kept response carries the catalog's *generation*, a token in the shared cache that each
 committed INSERT, UPDATE or DELETE replaces (`watch_writes`, installed on every database
