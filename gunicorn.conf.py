@@ -8,10 +8,10 @@ over the cores. The counts were chosen by measurement on 2 cores (BENCHMARKS.md,
 import os
 
 
-def _count(name: str, default: int) -> int:
+def _count(name: str, default: int, most: int = 64) -> int:
     raw = os.environ.get(name, "").strip() or str(default)
-    if not raw.isdigit() or not 1 <= int(raw) <= 64:
-        raise SystemExit(f"{name} must be a whole number from 1 to 64, not {raw!r}")
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise SystemExit(f"{name} must be a whole number from 1 to {most}, not {raw!r}")
     return int(raw)
 
 
@@ -23,6 +23,18 @@ threads = _count("WEB_THREADS", 4)
 # Browsers and API clients reuse connections; a little longer than a typical proxy's idle time
 # would be wasted, shorter makes scripts reconnect between calls.
 keepalive = 5
+# A connection is closed after this many requests (as nginx's keepalive_requests). The processes
+# share one listening socket and a connection stays with the process that accepted it, so a few
+# clients that connected at the same moment can all land on one process, which then runs them on
+# one core while the others idle. Reconnecting now and then lets an idle process take them.
+keepalive_requests = _count("WEB_KEEPALIVE_REQUESTS", 100, most=1_000_000)
+
+
+def pre_request(worker, req):
+    if req.req_number >= keepalive_requests:
+        req.force_close()
+
+
 timeout = 30
 # On SIGTERM, requests in flight get this long to finish before their worker is stopped.
 graceful_timeout = 30

@@ -614,6 +614,14 @@ def print_report(results: dict[str, dict[str, Any]]) -> None:
     print(f"\n{failed} target(s) missed" if failed else "\nAll targets met.")
 
 
+def _count_from_environment(name: str, default: int) -> int:
+    """As gunicorn.conf.py reads it, so the report names the counts the server runs with."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise SystemExit(f"bench-web: {name} must be a whole number from 1 to 64, not {raw!r}")
+    return int(raw)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=parse_size, default=None)
@@ -649,8 +657,8 @@ def main() -> None:
     version = server_reachable(args.server)
     if version is None:
         raise SystemExit(1)
-    args.workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "3"))
-    args.threads = args.threads or int(os.environ.get("WEB_THREADS", "4"))
+    args.workers = args.workers or _count_from_environment("WEB_CONCURRENCY", 3)
+    args.threads = args.threads or _count_from_environment("WEB_THREADS", 4)
     args.secret_key = secrets.token_urlsafe(50)
     sizes = args.sizes or [parse_size(size) for size in DEFAULT_SIZES]
 

@@ -15,21 +15,33 @@ Every kept response carries the catalog's *generation*, a token in the shared ca
 committed INSERT, UPDATE or DELETE replaces (`watch_writes`, installed on every database
 connection, so writes by web requests, workers, commands and the admin all count). A response of
 an older generation is never sent, so a new pin, an edited title or a board turned secret shows
-at once. `RESPONSE_CACHE_SECONDS` bounds what no row records, such as the related-pins graph that
-each web process refreshes on its own. If the cache is unreachable, responses are rendered as if
-nothing were kept.
+at once. The related-pins graph, which each web process refreshes on its own, starts a new
+generation when a refresh changes it (pins/related.py). Kept responses also belong to one
+*release* of the code, templates and static files (`release`): after a deploy, the new processes
+send none of the old ones, nor pages naming static files that are gone. `RESPONSE_CACHE_SECONDS`
+bounds anything else. If the cache is unreachable, responses are rendered as if nothing were kept.
+
+A kept copy is fresh for a random 50-100% of `RESPONSE_CACHE_SECONDS`, so copies made together
+are not all rendered again at the same moment. Once it is no longer fresh, the first request to
+claim it renders it again, and meanwhile the others are sent the copy (`X-Cache: stale`, same
+generation) for at most `REFRESH_SECONDS`: a popular page is rendered once, not by every
+request that arrives during the render.
 """
 
+import functools
 import hashlib
 import logging
+import random
 import secrets
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import wraps
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -38,7 +50,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "response-cache:generation"
-KEY_PREFIX = "response-cache:"
+KEY_PREFIX = "response-cache:v2:"
+# How long past its freshness a copy may still be sent while one request renders it again; also
+# how long that request's claim lasts, should it fail to render.
+REFRESH_SECONDS = 10
+FRESH_SHARE = (0.5, 1.0)
 
 # Written while reading, and shown on no kept response: the session saved at sign-in, and a token's
 # last use (stamped at most once a minute by API reads). Token creation and revocation do count:
@@ -139,8 +155,40 @@ def _note_writes(execute: Callable, sql: str, params: Any, many: bool, context: 
 # --- Kept responses -------------------------------------------------------------------------------
 
 
+# What a response is made from, besides the database: code, templates, and the static files'
+# manifest (hashed names that pages link to).
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".json"}
+
+
+def release_of(roots: Iterable[Path]) -> str:
+    """A digest of every source file under `roots` (path and content), in a stable order."""
+    digest = hashlib.blake2b(digest_size=8)
+    for root in sorted(set(roots)):
+        if root.is_file():
+            files = [root]
+        else:
+            files = sorted(path for path in root.rglob("*") if path.suffix in RELEASE_SUFFIXES)
+        for path in files:
+            digest.update(str(path.relative_to(root.parent)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def release() -> str:
+    """This process's release: the project's apps, its templates and the static manifest."""
+    base = Path(settings.BASE_DIR)
+    roots = [Path(app.path) for app in apps.get_app_configs()]
+    roots = [root for root in roots if root.is_relative_to(base)]
+    roots += [Path(directory) for template in settings.TEMPLATES for directory in template["DIRS"]]
+    manifest = Path(settings.STATIC_ROOT or base) / "staticfiles.json"
+    if manifest.is_file():
+        roots.append(manifest)
+    return release_of(root for root in roots if root.exists())
+
+
 def _cache_key(*parts: object) -> str:
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    digest = hashlib.blake2b(repr((release(), *parts)).encode(), digest_size=20).hexdigest()
     return KEY_PREFIX + digest
 
 
@@ -158,12 +206,26 @@ def _fetch(key: str | None) -> _Lookup | None:
     kept = found.get(key)
     if kept is None or kept[0] != generation:
         return _Lookup(generation, key)
-    _, status, headers, content = kept
+    _, fresh_until, status, headers, content = kept
+    state = "hit"
+    if time.time() >= fresh_until:
+        if _claim_refresh(key, fresh_until):
+            return _Lookup(generation, key)
+        state = "stale"
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
-    response["X-Cache"] = "hit"
+    response["X-Cache"] = state
     return _Lookup(generation, key, response)
+
+
+def _claim_refresh(key: str, fresh_until: float) -> bool:
+    """Whether this request renders a copy that is no longer fresh (one request per copy)."""
+    try:
+        return cache.add(f"{key}:refresh:{fresh_until}", 1, timeout=REFRESH_SECONDS)
+    except Exception:
+        _cache_failed("could not claim a refresh")
+        return True
 
 
 def _new_generation() -> str | None:
@@ -176,11 +238,13 @@ def _new_generation() -> str | None:
 
 def _keep(key: str, generation: str, response: HttpResponseBase) -> None:
     headers = [(name, value) for name, value in response.items() if name != "X-Cache"]
+    # Spreading expiries is not a secret: any generator will do.
+    fresh_for = settings.RESPONSE_CACHE_SECONDS * random.uniform(*FRESH_SHARE)  # noqa: S311
     try:
         cache.set(
             key,
-            (generation, response.status_code, headers, response.content),
-            timeout=settings.RESPONSE_CACHE_SECONDS,
+            (generation, time.time() + fresh_for, response.status_code, headers, response.content),
+            timeout=fresh_for + REFRESH_SECONDS,
         )
     except Exception:
         _cache_failed("could not keep a response")
@@ -297,7 +361,7 @@ def kept_for_reader(view_method: Callable) -> Callable:
     permissions and rate limits; a scope check in the view passed for a kept response's reader,
     as the same reader always has the same scopes."""
 
-    @wraps(view_method)
+    @functools.wraps(view_method)
     def get(view, request, *args, **kwargs):
         lookup = _request_lookup.get()
         if not _enabled() or lookup is None:

@@ -348,7 +348,7 @@ SEARCH_RANK_WINDOW = env_int("SEARCH_RANK_WINDOW", 300, minimum=50, maximum=100_
 SEARCH_RESULTS_CACHE_SECONDS = env_int("SEARCH_RESULTS_CACHE_SECONDS", 30, minimum=0, maximum=3600)
 # Anonymous pages and API reads are kept whole in the cache (catalog/response_cache.py) until any
 # write to the catalog, or at most this many seconds; 0 renders every request.
-RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 30, minimum=0, maximum=3600)
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300, minimum=0, maximum=3600)
 
 # "More like this" walks an in-memory graph of pins and boards (pins/related.py): new pins are
 # added every REFRESH seconds (0: rebuild before every use, as tests do), and the whole graph is

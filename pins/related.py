@@ -24,6 +24,7 @@ from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, F
 from django.db.models.functions import Cast, Coalesce
 
 from boards.selectors import board_visibility_q
+from catalog.response_cache import generation_bump
 from pins.models import Pin
 from pins.related_graph import (
     Graph,
@@ -241,6 +242,10 @@ def _refresh_in_background() -> None:
             _snapshot = snapshot_build()
         else:
             _snapshot = snapshot_refresh(current)
+        if current is not None and _snapshot.version != current.version:
+            # Kept pages list related pins from the old graph; the database's generation did not
+            # change now (the new pins started one when they were written).
+            generation_bump()
     except Exception:
         logger.exception("Refreshing the related-pins graph failed; keeping the previous one.")
         if current is not None:

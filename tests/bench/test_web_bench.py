@@ -143,3 +143,12 @@ def test_an_endpoint_reports_its_median_slice_against_the_floor_beside_it(monkey
     assert (figures["rps"], figures["floor_rps"], figures["p99_ms"]) == (500.0, 800.0, 150.0)
     assert figures["errors"] == 1
     assert figures["cpu_ms"] == pytest.approx(2.8 * 1000 / 2800)
+
+
+def test_a_malformed_process_count_stops_the_benchmark_with_one_line(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "three")
+    monkeypatch.setattr("sys.argv", ["bench.web", "--sizes", "10k"])
+    monkeypatch.setattr(web, "server_reachable", lambda server: "17")
+    monkeypatch.setattr(web.shutil, "which", lambda name: "/usr/bin/wrk")
+    with pytest.raises(SystemExit, match="WEB_CONCURRENCY must be a whole number from 1 to 64"):
+        web.main()

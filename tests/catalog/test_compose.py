@@ -351,3 +351,11 @@ def test_a_malformed_thread_count_stops_gunicorn_with_one_line(monkeypatch):
     monkeypatch.setenv("WEB_THREADS", "four")
     with pytest.raises(SystemExit, match="WEB_THREADS must be a whole number from 1 to 64"):
         runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+
+
+def test_a_malformed_keepalive_request_count_stops_gunicorn_with_one_line(monkeypatch):
+    monkeypatch.setenv("WEB_KEEPALIVE_REQUESTS", "0")
+    with pytest.raises(
+        SystemExit, match="WEB_KEEPALIVE_REQUESTS must be a whole number from 1 to 1000000"
+    ):
+        runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))

@@ -2,11 +2,13 @@
 sent without SQL, and nothing a write changed, nor anything about one visitor, reaches another."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.test import override_settings
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,6 +16,8 @@ from accounts.models import AccessToken
 from accounts.services import access_token_revoke
 from boards.models import Board
 from boards.services import board_update
+from catalog import response_cache
+from catalog.response_cache import ResponseCacheMiddleware
 from pins.models import Pin
 from pins.services import pin_delete
 from tests.api.matrix_fixtures import (  # noqa: F401 - autouse: rate limits start from zero
@@ -273,3 +277,117 @@ def test_the_health_check_is_never_kept(client, db):
     assert "X-Cache" not in again
     assert queries == 1
     assert "no-store" in again["Cache-Control"]
+
+
+# --- Freshness ------------------------------------------------------------------------------------
+
+
+class Clock:
+    """The time the kept copies are judged by, moved on by the test."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(response_cache, "time", clock)
+    return clock
+
+
+class SlowPage:
+    """A page that takes a while to render and counts its renders."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+        self.renders = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request) -> HttpResponse:
+        with self.lock:
+            self.renders += 1
+            number = self.renders
+        time.sleep(self.seconds)
+        return HttpResponse(f"render {number}")
+
+
+def test_a_copy_past_its_time_is_rendered_once_while_the_others_are_sent_it(clock):
+    page = SlowPage(seconds=0.3)
+    middleware = ResponseCacheMiddleware(page)
+    request = RequestFactory().get("/popular")
+    assert middleware(request).content == b"render 1"
+    assert middleware(request)["X-Cache"] == "hit"
+
+    clock.now += 60  # RESPONSE_CACHE_SECONDS: no longer fresh
+    responses = []
+
+    def visit() -> None:
+        responses.append(middleware(RequestFactory().get("/popular")))
+
+    visitors = [threading.Thread(target=visit) for _ in range(8)]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join()
+
+    assert page.renders == 2
+    states = sorted(response["X-Cache"] for response in responses)
+    assert states == ["miss"] + ["stale"] * 7
+    assert {r.content for r in responses if r["X-Cache"] == "stale"} == {b"render 1"}
+    again = middleware(request)
+    assert (again["X-Cache"], again.content) == ("hit", b"render 2")
+
+
+def test_a_stale_copy_of_an_older_generation_is_never_sent(clock):
+    middleware = ResponseCacheMiddleware(SlowPage())
+    request = RequestFactory().get("/popular")
+    middleware(request)
+    clock.now += 60
+    response_cache.generation_bump()
+    response = middleware(request)
+    assert (response["X-Cache"], response.content) == ("miss", b"render 2")
+
+
+def test_copies_kept_together_are_not_all_rendered_again_together(clock, settings):
+    middleware = ResponseCacheMiddleware(SlowPage())
+    paths = [f"/board/{number}" for number in range(40)]
+    for path in paths:
+        middleware(RequestFactory().get(path))
+
+    clock.now += settings.RESPONSE_CACHE_SECONDS * 0.75  # within 50-100% of it
+    states = [middleware(RequestFactory().get(path))["X-Cache"] for path in paths]
+    assert 0 < states.count("miss") < len(paths)
+    assert set(states) == {"hit", "miss"}
+
+    clock.now += settings.RESPONSE_CACHE_SECONDS * 0.25
+    states = [middleware(RequestFactory().get(path))["X-Cache"] for path in paths]
+    assert "stale" not in states  # the first request past a copy's time renders it
+
+
+# --- Releases -------------------------------------------------------------------------------------
+
+
+def test_a_release_names_the_content_of_its_files(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>One</p>")
+    (templates / "notes.md").write_text("not part of a release")
+    first = response_cache.release_of([templates])
+    assert response_cache.release_of([templates]) == first
+
+    (templates / "notes.md").write_text("changed")
+    assert response_cache.release_of([templates]) == first
+    (templates / "page.html").write_text("<p>Two</p>")
+    assert response_cache.release_of([templates]) != first
+
+
+def test_a_page_kept_by_another_release_is_not_sent(client, pin, monkeypatch):
+    fetch(client, "/")
+    assert fetch(client, "/")[0]["X-Cache"] == "hit"
+    monkeypatch.setattr(response_cache, "release", lambda: "the next deploy")
+    assert fetch(client, "/")[0]["X-Cache"] == "miss"
+    assert fetch(client, "/")[0]["X-Cache"] == "hit"

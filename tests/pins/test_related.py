@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import User
 from boards.models import Board
+from catalog import response_cache
 from media_pipeline.models import MediaRecord
 from media_pipeline.services import media_create, media_process
 from pins import related
@@ -351,6 +352,33 @@ def test_a_due_refresh_runs_in_the_background_and_requests_keep_the_old_graph(
 
     assert newcomer.pk not in served.graph.media_ids
     assert newcomer.pk in related.current_snapshot().graph.media_ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_that_changes_the_graph_ends_kept_responses(settings, monkeypatch):
+    settings.RELATED_GRAPH_REFRESH_SECONDS = 30
+    query = image()
+    board_of(query, image())
+
+    def refreshed_generations() -> tuple[str, str]:
+        before = response_cache.current_generation()
+        current = related.current_snapshot()
+        monkeypatch.setattr(
+            related, "_snapshot", dataclasses.replace(current, refreshed_at=time.monotonic() - 60)
+        )
+        related.current_snapshot()
+        for thread in threading.enumerate():
+            if thread.name == "related-graph-refresh":
+                thread.join(timeout=10)
+        return before, response_cache.current_generation()
+
+    monkeypatch.setattr(related, "_snapshot", related.snapshot_build())
+    before, after = refreshed_generations()
+    assert before is not None and before == after  # nothing new: pages stay kept
+
+    board_of(query, image())  # its writes start a generation; the graph has not seen it yet
+    before, after = refreshed_generations()
+    assert after != before
 
 
 def test_the_related_list_is_bounded():
