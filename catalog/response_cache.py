@@ -47,6 +47,9 @@ from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
+from catalog.api.throttling import RateWindow, TokenRateThrottle, token_identity
+from catalog.redis_cache import count_and_read_with
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "response-cache:generation"
@@ -110,6 +113,8 @@ class _Lookup:
     generation: str
     key: str | None = None
     kept: HttpResponse | None = None
+    # A token's read counted against its rate in the same round trip: (window, count, previous).
+    counted: tuple["RateWindow", int, int] | None = None
 
 
 # Set by the middleware for an API read's thread: the token lookup and the kept response of one
@@ -192,10 +197,19 @@ def _cache_key(*parts: object) -> str:
     return KEY_PREFIX + digest
 
 
-def _fetch(key: str | None) -> _Lookup | None:
-    """The current generation and the response kept under `key` for it; None if unreachable."""
+def _fetch(key: str | None, counting: "RateWindow | None" = None) -> _Lookup | None:
+    """The current generation and the response kept under `key` for it; None if unreachable.
+    With `counting`, the request is also counted in that rate window, in the same round trip."""
+    keys = [GENERATION_KEY] if key is None else [GENERATION_KEY, key]
+    counted = None
     try:
-        found = cache.get_many([GENERATION_KEY] if key is None else [GENERATION_KEY, key])
+        if counting is None:
+            found = cache.get_many(keys)
+        else:
+            count, previous, found = count_and_read_with(
+                counting.current_key, counting.previous_key, keys, timeout=counting.timeout
+            )
+            counted = (counting, count, previous)
         generation = found.get(GENERATION_KEY) or _new_generation()
     except Exception:
         _cache_failed("unreachable")
@@ -205,18 +219,18 @@ def _fetch(key: str | None) -> _Lookup | None:
         return None
     kept = found.get(key)
     if kept is None or kept[0] != generation:
-        return _Lookup(generation, key)
+        return _Lookup(generation, key, counted=counted)
     _, fresh_until, status, headers, content = kept
     state = "hit"
     if time.time() >= fresh_until:
         if _claim_refresh(key, fresh_until):
-            return _Lookup(generation, key)
+            return _Lookup(generation, key, counted=counted)
         state = "stale"
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     response["X-Cache"] = state
-    return _Lookup(generation, key, response)
+    return _Lookup(generation, key, response, counted)
 
 
 def _claim_refresh(key: str, fresh_until: float) -> bool:
@@ -308,22 +322,27 @@ class ResponseCacheMiddleware:
         if request.method != "GET":
             return self.get_response(request)
         authorization = request.META.get("HTTP_AUTHORIZATION", "")
-        bearer_key = None
+        bearer_key = window = None
         if authorization[:7].lower() == "bearer ":
+            reader = hashlib.sha256(authorization.encode()).hexdigest()
             bearer_key = _cache_key(
-                "api-token",
-                hashlib.sha256(authorization.encode()).hexdigest(),
-                request.get_full_path(),
-                request.META.get("HTTP_ACCEPT", ""),
+                "api-token", reader, request.get_full_path(), request.META.get("HTTP_ACCEPT", "")
             )
-        lookup = _fetch(bearer_key)
+            # A token this process has seen before: its read is counted against its rate in
+            # the round trip that fetches the kept response.
+            token_pk = _token_pks.get(reader)
+            if token_pk is not None:
+                window = RateWindow.now("api_read", token_identity(token_pk))
+        lookup = _fetch(bearer_key, counting=window)
         if lookup is None:
             return self.get_response(request)
         reset = _request_lookup.set(lookup)
-        if lookup.kept is not None and _live_within_rate(request, authorization[7:].strip()):
-            _request_lookup.reset(reset)
-            return lookup.kept
         try:
+            if lookup.kept is not None and _live_within_rate(request, authorization, lookup):
+                return lookup.kept
+            if lookup.counted is not None:
+                # DRF counts the request itself (and refuses it, or renders it).
+                lookup.counted[0].uncount()
             return self.get_response(request)
         finally:
             _request_lookup.reset(reset)
@@ -340,19 +359,36 @@ class ResponseCacheMiddleware:
 # --- API reads, per reader ------------------------------------------------------------------------
 
 
-def _live_within_rate(request: HttpRequest, raw_token: str) -> bool:
+# Which token an Authorization header names (by its SHA-256), once this process has seen it live:
+# a token's primary key never changes, so this needs no generation.
+_token_pks: dict[str, int] = {}
+TOKEN_PKS_KEPT = 10_000
+
+
+def _live_within_rate(request: HttpRequest, authorization: str, lookup: _Lookup) -> bool:
     """What DRF checks before an API read, for a token whose response for this URL is kept: the
     token is live (its lookup is kept for the generation, so this costs no SQL) and the read is
-    within its rate. The view's own checks depend only on the token and the URL, and passed when
-    the response was kept. Anything else goes through DRF, which answers 401 or 429."""
+    within its rate (counted with the fetch when the token was known). The view's own checks
+    depend only on the token and the URL, and passed when the response was kept. Anything else
+    goes through DRF, which answers 401 or 429."""
     from accounts.services import access_token_authenticate
-    from catalog.api.throttling import TokenRateThrottle
 
-    token = access_token_authenticate(raw=raw_token)
+    token = access_token_authenticate(raw=authorization[7:].strip())
     if token is None:
         return False
-    reader = SimpleNamespace(method=request.method, auth=token, user=token.user, META=request.META)
-    return TokenRateThrottle().allow_request(reader, view=None)
+    reader = hashlib.sha256(authorization.encode()).hexdigest()
+    if reader not in _token_pks:
+        if len(_token_pks) >= TOKEN_PKS_KEPT:
+            _token_pks.clear()
+        _token_pks[reader] = token.pk
+    if lookup.counted is not None:
+        # Counted under this token: the header was mapped to it when the token was found live.
+        window, count, previous = lookup.counted
+        return window.allows(count, previous)
+    reader_request = SimpleNamespace(
+        method=request.method, auth=token, user=token.user, META=request.META
+    )
+    return TokenRateThrottle().allow_request(reader_request, view=None)
 
 
 def kept_for_reader(view_method: Callable) -> Callable:

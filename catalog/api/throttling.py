@@ -9,6 +9,7 @@ timestamps, which is slower as the rate grows and loses counts under concurrency
 import contextlib
 import math
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +20,37 @@ from accounts.rate_limit import Rate, client_address
 from catalog.redis_cache import count_and_read
 
 
+@dataclass(frozen=True)
+class RateWindow:
+    """Where one client's requests of one scope are counted now, and how they are judged."""
+
+    rate: Rate
+    offset: float  # seconds into the current window
+    current_key: str
+    previous_key: str
+
+    @classmethod
+    def now(cls, scope: str, identity: str) -> "RateWindow":
+        rate = Rate.parse(settings.API_THROTTLE_RATES[scope])
+        window, offset = divmod(time.time(), rate.seconds)
+        key = f"throttle:{scope}:{identity}"
+        return cls(rate, offset, f"{key}:{int(window)}", f"{key}:{int(window) - 1}")
+
+    @property
+    def timeout(self) -> int:
+        return 2 * self.rate.seconds
+
+    def allows(self, current: int, previous: int) -> bool:
+        """Whether a request counted as the `current`th of this window is within the rate."""
+        previous_left = 1 - self.offset / self.rate.seconds
+        return previous * previous_left + current <= self.rate.count
+
+    def uncount(self) -> None:
+        """A refused request is not counted: the limit is on requests served."""
+        with contextlib.suppress(ValueError):
+            cache.decr(self.current_key)
+
+
 class TokenRateThrottle(BaseThrottle):
     """By the view's scope: `api_read`, `api_write` or `api_upload` (uploads and URL fetches),
     rates from `settings.API_THROTTLE_RATES`, read per request so tests can change them."""
@@ -27,20 +59,14 @@ class TokenRateThrottle(BaseThrottle):
         scope = getattr(view, "throttle_scope", None) or (
             "api_read" if request.method in {"GET", "HEAD", "OPTIONS"} else "api_write"
         )
-        rate = Rate.parse(settings.API_THROTTLE_RATES[scope])
-        window, offset = divmod(time.time(), rate.seconds)
-        key = f"throttle:{scope}:{self._identity(request)}"
-        current_key = f"{key}:{int(window)}"
+        window = RateWindow.now(scope, self._identity(request))
         current, previous = count_and_read(
-            current_key, f"{key}:{int(window) - 1}", timeout=2 * rate.seconds
+            window.current_key, window.previous_key, timeout=window.timeout
         )
-        previous_left = 1 - offset / rate.seconds
-        if previous * previous_left + current <= rate.count:
+        if window.allows(current, previous):
             return True
-        # A refused request is not counted: the limit is on requests served.
-        with contextlib.suppress(ValueError):
-            cache.decr(current_key)
-        self._wait = self._seconds_until_next(rate, offset, current - 1, previous)
+        window.uncount()
+        self._wait = self._seconds_until_next(window.rate, window.offset, current - 1, previous)
         return False
 
     def wait(self) -> float:
@@ -59,9 +85,13 @@ class TokenRateThrottle(BaseThrottle):
     @staticmethod
     def _identity(request: Request) -> str:
         if request.auth is not None and hasattr(request.auth, "pk"):
-            return f"token-{request.auth.pk}"
+            return token_identity(request.auth.pk)
         if request.user.is_authenticated:
             return f"user-{request.user.pk}"
         # DRF's own reading trusts a client's X-Forwarded-For unless told how many proxies there
         # are; the logins' reading counts the configured ones (NUM_PROXIES).
         return f"addr-{client_address(request)}"
+
+
+def token_identity(token_pk: int) -> str:
+    return f"token-{token_pk}"

@@ -210,6 +210,27 @@ def test_kept_reads_are_still_rate_limited(client, pin, settings):
     assert statuses == [200, 200, 429]
 
 
+def test_every_read_counts_once_against_the_rate_kept_or_rendered(client, pin, settings):
+    """A token seen before has its kept read counted in the round trip that fetches it; reads
+    that are rendered (first, after a write, refused) are counted by DRF alone."""
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "api_read": "9/minute"}
+    token = token_for(pin.owner)
+    url = f"/api/v5/pins/{pin.pk}"
+
+    states = [fetch(client, url, **bearer(token))[0]["X-Cache"] for _ in range(4)]
+    Pin.objects.filter(pk=pin.pk).update(title="Brass kettle")
+    states += [fetch(client, url, **bearer(token))[0]["X-Cache"] for _ in range(5)]
+    refused = [fetch(client, url, **bearer(token))[0] for _ in range(2)]
+
+    assert states == ["miss", "hit", "hit", "hit", "miss", "hit", "hit", "hit", "hit"]
+    assert [response.status_code for response in refused] == [429, 429]
+    assert int(refused[0]["Retry-After"]) >= 1
+    # Refused reads were not counted: with room for one more, the next read is served.
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "api_read": "10/minute"}
+    response, queries = fetch(client, url, **bearer(token))
+    assert (response.status_code, response["X-Cache"], queries) == (200, "hit", 0)
+
+
 def test_readers_of_secret_boards_do_not_share_kept_reads(client):
     owner = UserFactory()
     secret = PinFactory(board=BoardFactory(owner=owner, privacy=Board.Privacy.SECRET))
