@@ -7,7 +7,8 @@ read. Two kinds of response are kept:
   (`ResponseCacheMiddleware`). A page that set a cookie, used a CSRF token or is not a 200 is not
   kept, and a visitor with a session cookie is always served a fresh render.
 - API reads, per reader (`kept_for_reader`): per bearer token (one user, fixed scopes), or per
-  signed-in user or nobody. A token's kept read is fetched with the generation and sent once the
+  signed-in user or nobody. A token's kept read is fetched with the generation (and, for a token
+  this process has seen, counted against its rate in the same Redis command) and sent once the
   token is found live and within its rate (`_live_within_rate`); anything else goes through DRF,
   whose authentication, permissions and rate limits run before a kept read is looked up.
 

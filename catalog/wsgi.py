@@ -9,7 +9,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "catalog.settings")
 application = get_wsgi_application()
 
 # Models can be imported once the app is loaded.
+from catalog.response_cache import release  # noqa: E402
 from pins.related import snapshot_warm_in_background  # noqa: E402
+
+# Named now, from the files this process has loaded: files changed on disk later (a deploy that
+# replaces them before restarting) must not give this process's responses the next release's name.
+release()
 
 if settings.RELATED_GRAPH_REFRESH_SECONDS:
     snapshot_warm_in_background()
