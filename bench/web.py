@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -614,14 +615,6 @@ def print_report(results: dict[str, dict[str, Any]]) -> None:
     print(f"\n{failed} target(s) missed" if failed else "\nAll targets met.")
 
 
-def _count_from_environment(name: str, default: int) -> int:
-    """As gunicorn.conf.py reads it, so the report names the counts the server runs with."""
-    raw = os.environ.get(name, "").strip() or str(default)
-    if not raw.isdigit() or not 1 <= int(raw) <= 64:
-        raise SystemExit(f"bench-web: {name} must be a whole number from 1 to 64, not {raw!r}")
-    return int(raw)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=parse_size, default=None)
@@ -657,8 +650,10 @@ def main() -> None:
     version = server_reachable(args.server)
     if version is None:
         raise SystemExit(1)
-    args.workers = args.workers or _count_from_environment("WEB_CONCURRENCY", 3)
-    args.threads = args.threads or _count_from_environment("WEB_THREADS", 4)
+    # The counts the server will run with, read (and checked) by gunicorn.conf.py itself.
+    configured = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    args.workers = args.workers or configured["workers"]
+    args.threads = args.threads or configured["threads"]
     args.secret_key = secrets.token_urlsafe(50)
     sizes = args.sizes or [parse_size(size) for size in DEFAULT_SIZES]
 

@@ -54,7 +54,7 @@ from catalog.redis_cache import count_and_read_with
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "response-cache:generation"
-KEY_PREFIX = "response-cache:v2:"
+KEY_PREFIX = "response-cache:"
 # How long past its freshness a copy may still be sent while one request renders it again; also
 # how long that request's claim lasts, should it fail to render.
 REFRESH_SECONDS = 10
